@@ -1,0 +1,70 @@
+"""Settings, read from LMS_* environment variables once, when the app is created."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with these settings."""
+
+
+def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
+    env = environ.get("LMS_ENV", "development")
+    if env not in ("development", "production", "testing"):
+        raise ConfigurationError(f"LMS_ENV must be development, production or testing, not {env!r}")
+    database_url = _database_url(environ.get("LMS_DATABASE_URL")
+                                 or f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}")
+    is_sqlite = database_url.startswith("sqlite")
+    return {
+        "LMS_ENV": env,
+        "SECRET_KEY": _secret_key(environ.get("LMS_SECRET_KEY"), env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "LMS_CONTENT_DIR": environ.get("LMS_CONTENT_DIR") or str(REPOSITORY_ROOT),
+        # SQLite is migrated on start-up so a fresh clone just runs; a shared PostgreSQL is
+        # migrated once, by `flask db upgrade`, not by every worker racing at boot.
+        "LMS_AUTO_MIGRATE": _flag(environ.get("LMS_AUTO_MIGRATE"), default=is_sqlite),
+        "LMS_REDIS_URL": environ.get("LMS_REDIS_URL"),
+        "LMS_ORGANISATION": environ.get("LMS_ORGANISATION", "lms"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def _database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgresql:// would ask SQLAlchemy for psycopg2.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(configured: str | None, env: str, instance_path: str) -> str:
+    if configured:
+        return configured
+    if env == "production":
+        raise ConfigurationError("LMS_SECRET_KEY must be set in production (LMS_ENV=production): "
+                                 "generate one with: python -c 'import secrets; "
+                                 "print(secrets.token_hex(32))'")
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")

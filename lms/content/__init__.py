@@ -1,0 +1,9 @@
+"""The content pipeline: trainers' Markdown files in, an immutable catalog out.
+
+Nothing in this package imports Flask or the database models; the CLI check,
+the web app and the tests all call the same `load_catalog`.
+"""
+from lms.content.loader import load_catalog
+from lms.content.schema import Catalog, Problem
+
+__all__ = ["Catalog", "Problem", "load_catalog"]

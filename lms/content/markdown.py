@@ -1,0 +1,145 @@
+"""The one place where text becomes HTML: Python-Markdown with a fixed extension list, then nh3.
+
+Relative links and images are handed to a resolver supplied by the loader, so a
+lesson can say `images/map.svg` or `02-next.md` and the reader gets a working
+URL, while a broken target becomes a problem with its line number.
+"""
+from __future__ import annotations
+
+import html as html_escape
+import re
+from typing import Callable
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ("tables", "admonition", "attr_list", "toc")
+EXTENSION_CONFIGS = {
+    "tables": {"use_align_attribute": True},
+    "toc": {"permalink": False},
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+ALLOWED_CLASSES = {
+    "div": {"admonition", "note", "tip", "warning", "danger", "important"},
+    "p": {"admonition-title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Text made only of letters, digits, spaces and harmless punctuation, with no line that could
+# start a list, quote or heading, renders to escaped paragraphs: Markdown would add nothing.
+# Quiz options and explanations are mostly like this, and skipping the parser for them is
+# what keeps a large catalog loading in well under two seconds.
+PLAIN_TEXT = re.compile(r"[\w \n.,;:?!'\"()%/\u2013\u2014\u2026\u201c\u201d\u2018\u2019-]*")
+BLOCK_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-+*>#=]|$)|  $|^ {4}", re.MULTILINE)
+
+# A resolver gets the raw relative target and whether it is an image; it returns the URL to
+# use, or None when the target does not exist.
+Resolver = Callable[[str, bool], "str | None"]
+
+
+class BrokenReference:
+    def __init__(self, target: str, is_image: bool, reason: str):
+        self.target, self.is_image, self.reason = target, is_image, reason
+
+
+class _ReferenceRewriter(Treeprocessor):
+    """Points relative links and images at their served URLs and records broken ones."""
+
+    def run(self, root: Element) -> None:
+        resolver: Resolver | None = getattr(self.md, "lms_resolver", None)
+        broken: list[BrokenReference] = self.md.lms_broken  # type: ignore[attr-defined]
+        for element in root.iter():
+            if element.tag == "img":
+                element.set("loading", "lazy")
+                if not (element.get("alt") or "").strip():
+                    broken.append(BrokenReference(element.get("src", ""), True, "no-alt"))
+                self._rewrite(element, "src", True, resolver, broken)
+            elif element.tag == "a":
+                self._rewrite(element, "href", False, resolver, broken)
+
+    @staticmethod
+    def _rewrite(element: Element, attribute: str, is_image: bool,
+                 resolver: Resolver | None, broken: list[BrokenReference]) -> None:
+        target = element.get(attribute, "")
+        parts = urlsplit(target)
+        if not target or parts.scheme or parts.netloc or target.startswith(("/", "#")):
+            return
+        url = resolver(target, is_image) if resolver else None
+        if url is None:
+            broken.append(BrokenReference(target, is_image, "missing"))
+        else:
+            element.set(attribute, url)
+
+
+class _RewriterExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_ReferenceRewriter(md), "lms_references", 1)
+
+
+class MarkdownRenderer:
+    """Reuses one Markdown instance (building one is the costly part). Not thread-safe."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _RewriterExtension()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+
+    def render(self, text: str, resolver: Resolver | None = None) -> tuple[str, list[BrokenReference]]:
+        plain = _render_plain(text)
+        if plain is not None:
+            return plain, []
+        md = self._md
+        md.reset()
+        md.lms_resolver = resolver  # type: ignore[attr-defined]
+        md.lms_broken = []  # type: ignore[attr-defined]
+        html = md.convert(text)
+        return sanitize(html), md.lms_broken  # type: ignore[attr-defined]
+
+    def render_inline(self, text: str) -> str:
+        """Markdown for one line (an option, a heading) without the wrapping paragraph."""
+        html, _ = self.render(text)
+        match = re.fullmatch(r"<p>(.*)</p>", html.strip(), re.DOTALL)
+        return match.group(1) if match else html
+
+
+def _render_plain(text: str) -> str | None:
+    """The HTML Markdown would produce for plain paragraphs, or None if `text` is not that."""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.strip("\n"))]
+    if not PLAIN_TEXT.fullmatch(text) or any(BLOCK_MARKER.search(p) for p in paragraphs):
+        return None
+    return "\n".join(f"<p>{html_escape.escape(p, quote=False)}</p>" for p in paragraphs if p)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def line_of(source: str, needle: str, first_line: int) -> int:
+    """The file line where `needle` first appears in `source`, which starts at `first_line`."""
+    index = source.find(needle)
+    return first_line + source.count("\n", 0, index) if index >= 0 else first_line

@@ -1,0 +1,102 @@
+"""Reads the body of a quiz file: `## ` questions, `- [ ]`/`- [x]` options, then an explanation."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from lms.content.frontmatter import Document
+from lms.content.markdown import MarkdownRenderer
+from lms.content.questions import QUESTION_TYPES, infer_kind
+from lms.content.schema import QuestionText
+
+HEADING = re.compile(r"^##\s+(?P<text>.*?)\s*(?:\{\s*type\s*=\s*(?P<kind>[\w-]+)\s*\})?\s*$")
+OPTION = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*)$")
+LOOKS_LIKE_OPTION = re.compile(r"^\s*[-*+]\s*\[")
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    line: int
+    key: str
+    kind: str
+    correct: frozenset[int]
+    text: QuestionText
+
+
+def parse_questions(doc: Document, renderer: MarkdownRenderer) -> tuple[str, list[ParsedQuestion]]:
+    """Returns the quiz's introduction (HTML) and its valid questions; problems go on `doc`."""
+    lines = doc.body.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    intro, _ = renderer.render("\n".join(lines[:starts[0]] if starts else lines))
+    if not starts:
+        doc.report('the quiz has no questions: start each question with a line "## "',
+                   line=doc.body_line)
+    questions = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        question = _parse_question(doc, lines, start, end, renderer)
+        if question:
+            questions.append(question)
+    return intro, questions
+
+
+def _parse_question(doc: Document, lines: list[str], start: int, end: int,
+                    renderer: MarkdownRenderer) -> ParsedQuestion | None:
+    line_no = doc.body_line + start
+    heading = HEADING.match(lines[start])
+    title, forced_kind = heading.group("text"), heading.group("kind")
+    if not title:
+        doc.report("the question heading is empty: write the question after the ##", line=line_no)
+        return None
+    option_rows = [i for i in range(start + 1, end) if OPTION.match(lines[i])]
+    for i in range(start + 1, end):
+        if LOOKS_LIKE_OPTION.match(lines[i]) and not OPTION.match(lines[i]):
+            doc.report('an option must look like "- [ ] text" or "- [x] text"',
+                       line=doc.body_line + i)
+            return None
+    if not option_rows:
+        doc.report('this question has no options: list them as "- [ ] wrong" and "- [x] right"',
+                   line=line_no)
+        return None
+    first, last = option_rows[0], option_rows[-1]
+    stray = [i for i in range(first, last) if i not in option_rows and lines[i].strip()]
+    if stray:
+        doc.report("options must be listed one after another, with no other text between them",
+                   line=doc.body_line + stray[0])
+        return None
+    matches = [OPTION.match(lines[i]) for i in option_rows]
+    options = [m.group("text").strip() for m in matches]
+    correct = frozenset(n for n, m in enumerate(matches) if m.group("mark") in "xX")
+    for n, option in enumerate(options):
+        if not option:
+            doc.report("an option has no text", line=doc.body_line + option_rows[n])
+            return None
+    if not correct:
+        doc.report("this question has no right option: mark the right option(s) with - [x]",
+                   line=line_no)
+        return None
+    kind = forced_kind or infer_kind(options, correct)
+    question_type = QUESTION_TYPES.get(kind)
+    if question_type is None:
+        doc.report(f'unknown question type "{kind}": use one of {", ".join(QUESTION_TYPES)}',
+                   line=line_no)
+        return None
+    messages = question_type.check(options, correct)
+    for message in messages:
+        doc.report(message, line=line_no)
+    explanation_source = "\n".join(lines[last + 1:end]).strip()
+    if not explanation_source:
+        doc.report("this question has no explanation: after the options, write why the right "
+                   "answer is right", line=line_no)
+        return None
+    if messages:
+        return None
+    scenario_html, _ = renderer.render("\n".join(lines[start + 1:first]))
+    prompt_html = f"<p>{renderer.render_inline(title)}</p>{scenario_html}"
+    explanation_html, _ = renderer.render(explanation_source)
+    source = "\n".join(lines[start:end]).strip()
+    key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    text = QuestionText(prompt_html, tuple(renderer.render_inline(o) for o in options),
+                        explanation_html)
+    return ParsedQuestion(line_no, key, kind, correct, text)

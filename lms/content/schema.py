@@ -1,0 +1,186 @@
+"""Typed, immutable objects that the loader builds from the trainers' files."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Generic, Mapping, TypeVar
+
+DEFAULT_LANGUAGE = "vi"
+LANGUAGES = ("vi", "en")
+AUDIENCES = ("citizen", "civil-servant")
+LEVELS = ("basic", "intermediate", "advanced", "specialist")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located the way a trainer finds it."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.is_error else "warning: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Localized(Generic[T]):
+    """A value in several languages; asking for a missing one falls back to the original."""
+
+    original_language: str
+    entries: tuple[tuple[str, T], ...]  # a tuple, not a dict: immutable and picklable
+
+    def get(self, language: str) -> T:
+        for entry_language, value in self.entries:
+            if entry_language == language:
+                return value
+        return self.get(self.original_language) if language != self.original_language else None
+
+    def has(self, language: str) -> bool:
+        return any(entry_language == language for entry_language, _ in self.entries)
+
+    @classmethod
+    def of(cls, original_language: str, values: dict[str, T]) -> "Localized[T]":
+        return cls(original_language, tuple(sorted(values.items())))
+
+
+@dataclass(frozen=True)
+class LessonText:
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    position: int
+    minutes: int | None
+    texts: Localized[LessonText]
+    content_hash: str
+    source: str
+
+    def title(self, language: str) -> str:
+        return self.texts.get(language).title
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    prompt_html: str
+    options_html: tuple[str, ...]
+    explanation_html: str
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: str
+    correct: frozenset[int]
+    texts: Localized[QuestionText]
+
+    @property
+    def option_count(self) -> int:
+        return len(self.texts.get(self.texts.original_language).options_html)
+
+
+@dataclass(frozen=True)
+class QuizText:
+    title: str
+    intro_html: str
+
+
+@dataclass(frozen=True)
+class Quiz:
+    course_slug: str
+    pass_mark: int
+    questions_per_attempt: int
+    questions: tuple[Question, ...]
+    texts: Localized[QuizText]
+    content_hash: str
+    source: str
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+
+@dataclass(frozen=True)
+class CourseText:
+    title: str
+    summary: str
+    intro_html: str
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    audience: tuple[str, ...]
+    competences: tuple[str, ...]
+    level: str
+    minutes: int
+    texts: Localized[CourseText]
+    lessons: tuple[Lesson, ...]
+    assets: frozenset[str]
+    directory: str
+    quiz: Quiz | None = None
+
+    def title(self, language: str) -> str:
+        return self.texts.get(language).title
+
+    def lesson(self, slug: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class ProgramText:
+    title: str
+    description_html: str
+
+
+@dataclass(frozen=True)
+class Program:
+    slug: str
+    courses: tuple[str, ...]
+    audience: tuple[str, ...]
+    competences: tuple[str, ...]
+    template: str
+    texts: Localized[ProgramText]
+    source: str
+
+    def title(self, language: str) -> str:
+        return self.texts.get(language).title
+
+
+@dataclass(frozen=True)
+class CertificateTemplate:
+    name: str
+    directory: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    content_dir: str
+    courses: tuple[Course, ...] = ()
+    programs: tuple[Program, ...] = ()
+    templates: Mapping[str, CertificateTemplate] = field(default_factory=lambda: MappingProxyType({}))
+    problems: tuple[Problem, ...] = ()
+
+    def course(self, slug: str) -> Course | None:
+        return next((course for course in self.courses if course.slug == slug), None)
+
+    def program(self, slug: str) -> Program | None:
+        return next((program for program in self.programs if program.slug == slug), None)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)

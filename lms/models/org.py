@@ -1,0 +1,24 @@
+"""Organisation units: province -> commune/ward -> unit or residential group."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.models.base import Base
+
+UNIT_KINDS = ("province", "commune", "ward", "unit", "group")
+
+
+class OrgUnit(Base):
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # Materialised path of ids ("/1/17/230/"): a whole subtree is one indexed prefix match,
+    # which the campaign dashboards need over thousands of units.
+    path: Mapped[str] = mapped_column(String(400), index=True)
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])

@@ -1,0 +1,117 @@
+"""Shared fixtures: an app on every configured database, a client, a CLI runner, content trees."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lms import create_app
+from lms.config import REPOSITORY_ROOT, _database_url
+from lms.content import load_catalog
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Optional backends skip on a developer's machine but must run in CI."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def bundled_catalog():
+    return load_catalog(REPOSITORY_ROOT)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not url:
+        skip_or_fail("PostgreSQL tests need LMS_TEST_DATABASE_URL, "
+                     "e.g. postgresql://postgres@127.0.0.1:5432/test")
+    engine = create_engine(_database_url(url))
+    with engine.begin() as connection:  # start from an empty schema, then let migrations build it
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def _empty_tables(app) -> None:
+    from lms.extensions import db
+    from lms.models import Base
+
+    with app.app_context():
+        names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'lms.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch, database_url, bundled_catalog):
+    """Builds an app on the test's database; extra settings override the defaults."""
+    monkeypatch.setenv("LMS_INSTANCE_DIR", str(tmp_path / "instance"))
+    apps = []
+
+    def build(**settings):
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": _database_url(database_url),
+            "LMS_AUTO_MIGRATE": True,
+            "LMS_CATALOG": bundled_catalog,
+            "WTF_CSRF_ENABLED": False,
+        }
+        config.update(settings)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            _empty_tables(app)
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def content_tree(tmp_path):
+    """Writes files under a fresh content folder: content_tree({"courses/x/course.md": "..."})."""
+    root = tmp_path / "content"
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        for relative, body in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(body, bytes):
+                path.write_bytes(body)
+            else:
+                path.write_text(body, encoding="utf-8")
+        return root
+
+    return write
