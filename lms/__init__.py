@@ -20,18 +20,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from lms import catalog, cli, db, i18n
-    from lms.extensions import csrf
+    from lms import catalog, cli, db, errors, i18n, security
+    from lms.extensions import csrf, limiter
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)
+    errors.init_app(app)
     cli.init_app(app)
 
+    from lms.admin.views import bp as admin_bp
+    from lms.auth.views import bp as auth_bp
     from lms.health.views import bp as health_bp
     from lms.learn.views import bp as learn_bp
+    from lms.me.views import bp as me_bp
+    from lms.quiz.views import bp as quiz_bp
 
-    app.register_blueprint(health_bp)
-    app.register_blueprint(learn_bp)
+    for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, admin_bp):
+        app.register_blueprint(blueprint)
     return app

@@ -28,6 +28,9 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # migrated once, by `flask db upgrade`, not by every worker racing at boot.
         "LMS_AUTO_MIGRATE": _flag(environ.get("LMS_AUTO_MIGRATE"), default=is_sqlite),
         "LMS_REDIS_URL": environ.get("LMS_REDIS_URL"),
+        # Rate limits must be shared by every worker in production, hence Redis when given.
+        "RATELIMIT_STORAGE_URI": environ.get("LMS_REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "LMS_ORGANISATION": environ.get("LMS_ORGANISATION", "lms"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.extensions import db, migrate
+from lms.services.org import seed_sample_units_if_empty
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -37,6 +38,9 @@ def init_app(app: Flask) -> None:
 def upgrade_database(app: Flask) -> None:
     with app.app_context():
         flask_migrate.upgrade(directory=MIGRATIONS_DIR)
+        if app.config.get("LMS_SEED_SAMPLE_UNITS", True):
+            seed_sample_units_if_empty(db.session)
+            db.session.commit()
 
 
 def database_is_reachable() -> bool:

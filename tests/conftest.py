@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from lms import create_app
 from lms.config import REPOSITORY_ROOT, _database_url
 from lms.content import load_catalog
+from lms.extensions import limiter
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -75,6 +76,8 @@ def make_app(tmp_path, monkeypatch, database_url, bundled_catalog):
         }
         config.update(settings)
         app = create_app(config)
+        with app.app_context():
+            limiter.reset()  # each test starts with no attempts counted against it
         apps.append(app)
         return app
 
@@ -115,3 +118,39 @@ def content_tree(tmp_path):
         return root
 
     return write
+
+
+PASSWORD = "một câu dễ nhớ"
+
+
+class Learners:
+    """Signs people up and in through the real forms, as a browser would."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+
+    def unit_id(self) -> int:
+        from lms.extensions import db
+        from lms.services.org import learner_unit_choices
+
+        with self.app.app_context():
+            return learner_unit_choices(db.session)[0].id
+
+    def register(self, client=None, name="Nguyễn Thị Dung", identifier=None, password=PASSWORD):
+        client = client or self.app.test_client()
+        self.count += 1
+        identifier = identifier or f"0912 000 {self.count:03d}"
+        response = client.post("/register", data={
+            "identifier": identifier, "full_name": name, "password": password,
+            "org_unit": self.unit_id()})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    def login(self, client, identifier, password=PASSWORD):
+        return client.post("/login", data={"identifier": identifier, "password": password})
+
+
+@pytest.fixture
+def learners(app):
+    return Learners(app)

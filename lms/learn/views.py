@@ -1,20 +1,79 @@
-"""The catalog and course content as learners browse it."""
-from flask import Blueprint, abort, render_template, send_from_directory
+"""The catalog and course content as learners browse it, and marking lessons done."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user, login_required
 
 from lms.catalog import current_catalog
+from lms.content.schema import Course, Lesson
+from lms.extensions import db
+from lms.services import progress
 
 bp = Blueprint("learn", __name__)
 
 
+def course_or_404(slug: str) -> Course:
+    course = current_catalog().course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def lesson_or_404(course: Course, slug: str) -> Lesson:
+    lesson = course.lesson(slug)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
 @bp.get("/")
 def index():
-    return render_template("learn/index.html", courses=current_catalog().courses)
+    courses = current_catalog().courses
+    mine = (progress.progress_for(db.session, current_user.id, courses)
+            if current_user.is_authenticated else {})
+    return render_template("learn/index.html", courses=courses, progress=mine)
+
+
+@bp.get("/courses/<slug>/")
+def course(slug: str):
+    course = course_or_404(slug)
+    mine = (progress.course_progress(db.session, current_user.id, course)
+            if current_user.is_authenticated else None)
+    return render_template("learn/course.html", course=course, progress=mine)
+
+
+@bp.get("/courses/<slug>/<lesson_slug>/")
+def lesson(slug: str, lesson_slug: str):
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    index = course.lessons.index(lesson)
+    done = (current_user.is_authenticated and lesson.slug in
+            progress.course_progress(db.session, current_user.id, course).done_lessons)
+    return render_template(
+        "learn/lesson.html", course=course, lesson=lesson, done=done,
+        previous=course.lessons[index - 1] if index > 0 else None,
+        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
+
+
+@bp.post("/courses/<slug>/<lesson_slug>/done")
+@login_required
+def mark_done(slug: str, lesson_slug: str):
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    progress.mark_lesson_done(db.session, current_user.id, course, lesson)
+    db.session.commit()
+    following = progress.course_progress(db.session, current_user.id, course).next_lesson
+    if following:
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following.slug))
+    if course.quiz:
+        return redirect(url_for("quiz.take", slug=slug))
+    return redirect(url_for("learn.course", slug=slug))
 
 
 @bp.get("/courses/<slug>/files/<path:filename>")
 def course_file(slug: str, filename: str):
-    course = current_catalog().course(slug)
+    course = course_or_404(slug)
     # Only files a lesson actually references are served, never the Markdown sources.
-    if course is None or filename not in course.assets:
+    if filename not in course.assets:
         abort(404)
     return send_from_directory(course.directory, filename, max_age=7 * 24 * 3600)

@@ -1,0 +1,51 @@
+"""Sign-up and sign-in forms, with messages in the learner's words."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+# What each AccountError code means to the person filling in the form.
+ACCOUNT_ERRORS = {
+    "bad-email": _l("This email address does not look right. Check it and try again."),
+    "bad-phone": _l("Enter a Vietnamese mobile number (for example 0912 345 678) or an email address."),
+    "taken": _l("An account with this phone number or email already exists. Sign in instead."),
+    "too-short": _l("Use at least 8 characters. A short sentence you can remember works well."),
+    "too-long": _l("Use at most 128 characters."),
+    "too-common": _l("This password is too easy to guess. Choose another one."),
+    "required": _l("Please fill this in."),
+    "wrong": _l("The password is not correct."),
+}
+
+
+
+class RegisterForm(FlaskForm):
+    identifier = StringField(_l("Mobile number or email"),
+                             validators=[DataRequired(_l("Please fill this in.")), Length(max=254)],
+                             render_kw={"autocomplete": "username", "autocapitalize": "off"})
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(_l("Please fill this in.")), Length(max=200)],
+                            render_kw={"autocomplete": "name"})
+    birth_year = IntegerField(_l("Year of birth (optional)"),
+                              validators=[Optional(), NumberRange(1900, date.today().year - 5,
+                                                                  _l("Enter a year such as 1960."))],
+                              render_kw={"inputmode": "numeric", "autocomplete": "bday-year"})
+    org_unit = SelectField(_l("Your commune or ward"), coerce=int,
+                           validators=[InputRequired(_l("Choose your commune or ward."))])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(_l("Please fill this in."))],
+                             description=_l("At least 8 characters. A short sentence you can "
+                                            "remember is safer than a short word."),
+                             render_kw={"autocomplete": "new-password"})
+    next = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(_l("Mobile number or email"),
+                             validators=[DataRequired(_l("Please fill this in."))],
+                             render_kw={"autocomplete": "username", "autocapitalize": "off"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please fill this in."))],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me signed in on this phone"))
+    next = HiddenField()

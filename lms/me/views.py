@@ -1,0 +1,103 @@
+"""A learner's own page: their courses, results and settings, and their personal data."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from lms.auth.forms import ACCOUNT_ERRORS
+from lms.auth.views import unit_choices
+from lms.catalog import current_catalog
+from lms.extensions import db
+from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm
+from lms.models import QuizAttempt
+from lms.services import accounts, progress
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@login_required
+def index():
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == current_user.id,
+                                  QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc()).limit(20)).all()
+    catalog = current_catalog()
+    return render_template("me/index.html", catalog=catalog, attempts=attempts,
+                           courses=progress.learner_courses(db.session, current_user.id, catalog))
+
+
+def settings_page(profile: ProfileForm | None = None, password: PasswordForm | None = None,
+                  status: int = 200):
+    profile = profile or ProfileForm(prefix="profile", full_name=current_user.full_name,
+                                     org_unit=current_user.org_unit_id)
+    profile.org_unit.choices = unit_choices()
+    password = password or PasswordForm(prefix="password")
+    return render_template("me/settings.html", profile=profile, password=password), status
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return settings_page()
+
+
+@bp.post("/settings/profile")
+@login_required
+def save_profile():
+    form = ProfileForm(prefix="profile")
+    form.org_unit.choices = unit_choices()
+    if not form.validate_on_submit():
+        return settings_page(profile=form, status=422)
+    accounts.update_profile(current_user, form.full_name.data, form.org_unit.data)
+    db.session.commit()
+    flash(_("Your details are saved."))
+    return redirect(url_for("me.settings"))
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    form = PasswordForm(prefix="password")
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except accounts.AccountError as error:
+            field = form.current_password if error.field == "current_password" else form.password
+            field.errors.append(ACCOUNT_ERRORS[error.code])
+        else:
+            db.session.commit()
+            login_user(current_user)  # this session carries the new token; all others end
+            flash(_("Your password is changed. Other devices have been signed out."))
+            return redirect(url_for("me.settings"))
+    return settings_page(password=form, status=422)
+
+
+@bp.get("/data.json")
+@login_required
+def download_data():
+    data = accounts.export_personal_data(db.session, current_user)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=lms-my-data.json",
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(db.session, current_user, form.password.data)
+        except accounts.AccountError as error:
+            form.password.errors.append(ACCOUNT_ERRORS[error.code])
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account and all your data have been deleted."))
+            return redirect(url_for("learn.index"))
+    return render_template("me/delete.html", form=form)

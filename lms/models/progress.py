@@ -1,0 +1,23 @@
+"""What a learner has done: lessons marked done, keyed by content slug, never by database id."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.models.base import Base
+from lms.models.user import utc_now
+
+
+class LessonProgress(Base):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "lesson_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    # The lesson's hash when it was done: editing a lesson never rewrites anyone's record.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -1,0 +1,1 @@
+"""Business rules as plain functions: no request, session or current_user in here."""

@@ -1,0 +1,58 @@
+"""Organisation units: the province -> commune/ward -> unit tree that learners belong to."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.models import OrgUnit
+
+SAMPLE_UNITS_FILE = Path(__file__).resolve().parent.parent / "seed" / "org_units.sample.csv"
+LEARNER_UNIT_KINDS = ("commune", "ward")
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    id: int
+    name: str
+    province: str
+
+
+def add_units(session: Session, rows: list[dict[str, str]]) -> int:
+    """Adds units given parents-first as {code, name, parent_code, kind}; returns the count."""
+    by_code = {unit.code: unit for unit in session.scalars(select(OrgUnit))}
+    added = 0
+    for row in rows:
+        if row["code"] in by_code:
+            continue
+        parent = by_code.get(row.get("parent_code") or "")
+        unit = OrgUnit(code=row["code"], name=row["name"], kind=row["kind"], parent=parent,
+                       path="")
+        session.add(unit)
+        session.flush()  # the id is part of the path
+        unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+        by_code[unit.code] = unit
+        added += 1
+    return added
+
+
+def seed_sample_units_if_empty(session: Session) -> int:
+    """A fresh install gets a small sample list so that sign-up works out of the box."""
+    if session.scalar(select(func.count()).select_from(OrgUnit)):
+        return 0
+    with SAMPLE_UNITS_FILE.open(encoding="utf-8", newline="") as handle:
+        return add_units(session, list(csv.DictReader(handle)))
+
+
+def learner_unit_choices(session: Session) -> list[UnitChoice]:
+    """Communes and wards, grouped by province, for the sign-up and profile forms."""
+    province = OrgUnit.__table__.alias("province")
+    rows = session.execute(
+        select(OrgUnit.id, OrgUnit.name, province.c.name)
+        .join(province, province.c.id == OrgUnit.parent_id)
+        .where(OrgUnit.kind.in_(LEARNER_UNIT_KINDS))
+        .order_by(province.c.name, OrgUnit.name))
+    return [UnitChoice(*row) for row in rows]

@@ -1,0 +1,141 @@
+"""Quiz attempts: drawing questions, grading on the server, accepting each submission once."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.content.questions import QUESTION_TYPES
+from lms.content.schema import Course, Question, Quiz
+from lms.models import QuizAttempt
+
+
+class StaleSubmission(Exception):
+    """This attempt was already graded (double click, back button, second tab) or is unknown."""
+
+    def __init__(self, attempt: QuizAttempt | None):
+        super().__init__("stale quiz submission")
+        self.attempt = attempt
+
+
+class QuizChanged(Exception):
+    """The trainer changed the quiz while the attempt was open; it must be started again."""
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """A question as the learner sees it: options in the drawn order, nothing about rightness."""
+
+    number: int
+    question: Question
+    option_order: tuple[int, ...]
+
+    @property
+    def multiple_answers(self) -> bool:
+        return QUESTION_TYPES[self.question.kind].multiple_answers
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    number: int
+    question: Question
+    option_order: tuple[int, ...]
+    chosen: frozenset[int]
+    is_correct: bool
+
+
+def open_attempt(session: Session, user_id: int, course: Course,
+                 rng: random.Random | None = None) -> QuizAttempt:
+    """The learner's unsubmitted attempt for this quiz, or a fresh draw if there is none."""
+    quiz = course.quiz
+    attempt = _open_attempt(session, user_id, course.slug)
+    if attempt and attempt.quiz_hash != quiz.content_hash:
+        session.delete(attempt)  # drawn from an older version of the quiz: draw again
+        session.flush()
+        attempt = None
+    if attempt:
+        return attempt
+    rng = rng or random.SystemRandom()
+    questions = rng.sample(quiz.questions, quiz.questions_per_attempt)
+    draw = [{"key": q.key, "order": rng.sample(range(q.option_count), q.option_count)}
+            for q in questions]
+    attempt = QuizAttempt(token=secrets.token_urlsafe(32), user_id=user_id,
+                          course_slug=course.slug, quiz_hash=quiz.content_hash, draw=draw,
+                          question_count=len(draw))
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:  # another tab opened the quiz at the same moment: share its draw
+        attempt = _open_attempt(session, user_id, course.slug)
+    return attempt
+
+
+def _open_attempt(session: Session, user_id: int, course_slug: str) -> QuizAttempt | None:
+    return session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.course_slug == course_slug,
+        QuizAttempt.submitted_at.is_(None)))
+
+
+def shown_questions(attempt: QuizAttempt, quiz: Quiz) -> list[ShownQuestion]:
+    questions = {q.key: q for q in quiz.questions}
+    return [ShownQuestion(n, questions[item["key"]], tuple(item["order"]))
+            for n, item in enumerate(attempt.draw, start=1) if item["key"] in questions]
+
+
+def submit_attempt(session: Session, user_id: int, course: Course, token: str,
+                   answers: dict[str, list[int]]) -> QuizAttempt:
+    """Grades the attempt once. Any later submission of the same token raises StaleSubmission."""
+    attempt = session.scalar(select(QuizAttempt).where(
+        QuizAttempt.token == token, QuizAttempt.user_id == user_id,
+        QuizAttempt.course_slug == course.slug))
+    if attempt is None or attempt.submitted_at is not None:
+        raise StaleSubmission(attempt)
+    questions = {q.key: q for q in course.quiz.questions}
+    if any(item["key"] not in questions for item in attempt.draw):
+        session.delete(attempt)
+        raise QuizChanged()
+    chosen = {item["key"]: sorted({i for i in answers.get(item["key"], [])
+                                   if 0 <= i < questions[item["key"]].option_count})
+              for item in attempt.draw}
+    correct = sum(QUESTION_TYPES[questions[key].kind].grade(questions[key].correct,
+                                                            frozenset(picked))
+                  for key, picked in chosen.items())
+    score = round(100 * correct / attempt.question_count)
+    # The WHERE clause makes the grade stick exactly once, even for two simultaneous requests.
+    graded = session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(answers=chosen, correct_count=correct, score_percent=score,
+                passed=score >= course.quiz.pass_mark,
+                submitted_at=datetime.now(timezone.utc))
+        .execution_options(synchronize_session=False))
+    if graded.rowcount != 1:  # a simultaneous request graded it first
+        session.refresh(attempt)
+        raise StaleSubmission(attempt)
+    session.refresh(attempt)
+    return attempt
+
+
+def find_attempt(session: Session, user_id: int, token: str) -> QuizAttempt | None:
+    """Only the learner's own attempts: another learner's token finds nothing."""
+    return session.scalar(select(QuizAttempt).where(QuizAttempt.token == token,
+                                                    QuizAttempt.user_id == user_id))
+
+
+def review(attempt: QuizAttempt, quiz: Quiz) -> list[ReviewedQuestion]:
+    """Each question with the learner's answer and the right one, for the results page."""
+    questions = {q.key: q for q in quiz.questions}
+    rows = []
+    for n, item in enumerate(attempt.draw, start=1):
+        question = questions.get(item["key"])
+        if question is None:
+            continue  # removed from the quiz since; the score still stands
+        chosen = frozenset(attempt.answers.get(item["key"], []))
+        rows.append(ReviewedQuestion(n, question, tuple(item["order"]), chosen,
+                                     QUESTION_TYPES[question.kind].grade(question.correct, chosen)))
+    return rows

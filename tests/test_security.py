@@ -1,0 +1,100 @@
+"""Headers, cookies and page weight that every learner gets."""
+import re
+
+import pytest
+
+from lms.config import REPOSITORY_ROOT
+
+LESSON_BUDGET_BYTES = 40 * 1024
+
+
+@pytest.mark.parametrize("url", ["/", "/courses/ai-basics/", "/courses/ai-basics/what-is-ai/",
+                                 "/login", "/register", "/nope"])
+def test_every_response_carries_the_security_headers(client, url):
+    headers = client.get(url).headers
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_make_no_third_party_requests_and_use_no_inline_script(client, bundled_catalog):
+    for lesson in bundled_catalog.course("data-security").lessons:
+        page = client.get(f"/courses/data-security/{lesson.slug}/").get_data(as_text=True)
+        assert not re.search(r'(src|href)="(https?:)?//', page.replace(
+            'href="https://', 'href="x'))  # outbound links are fine; loaded resources are not
+        assert "<script" not in page and " style=" not in page
+
+
+def test_every_lesson_page_with_its_css_fits_the_budget(client, bundled_catalog):
+    css = client.get("/static/style.css")
+    for course in bundled_catalog.courses:
+        for lesson in course.lessons:
+            for language in ("vi", "en"):
+                client.get(f"/language/{language}")
+                page = client.get(f"/courses/{course.slug}/{lesson.slug}/")
+                total = len(page.data) + len(css.data)
+                assert total <= LESSON_BUDGET_BYTES, (course.slug, lesson.slug, language, total)
+    css.close()
+
+
+def test_static_files_are_cached_for_a_long_time(client):
+    response = client.get("/static/style.css")
+    assert response.cache_control.max_age >= 30 * 24 * 3600
+    response.close()
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, learners):
+    learners.register(client)
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_production_cookies_are_secure(make_app, learners):
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    response = app.test_client().get("/language/en")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_forms_are_refused_without_a_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    response = app.test_client().post("/login", data={"identifier": "0912345678",
+                                                      "password": "một câu dễ nhớ"})
+    assert response.status_code == 400
+    assert "Có thông tin trong biểu mẫu chưa đúng" in response.get_data(as_text=True)
+
+
+def test_content_problems_page_is_for_trainers_and_administrators_only(app, client, learners):
+    from lms.extensions import db
+    from lms.models import User
+
+    assert client.get("/admin/content/").status_code == 302
+    learners.register(client, identifier="0912345678")
+    assert client.get("/admin/content/").status_code == 403
+    with app.app_context():
+        db.session.query(User).one().role = "trainer"
+        db.session.commit()
+    page = client.get("/admin/content/")
+    assert page.status_code == 200 and "Không có lỗi" in page.get_data(as_text=True)
+
+
+def test_every_interface_string_has_a_vietnamese_translation():
+    from babel.messages.pofile import read_po
+
+    path = REPOSITORY_ROOT / "lms/translations/vi/LC_MESSAGES/messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [m.id for m in catalog if m.id and not (
+        m.string if isinstance(m.string, str) else all(m.string)) or "fuzzy" in m.flags and m.id]
+    assert untranslated == []
+    from babel.messages.mofile import read_mo
+
+    def pairs(messages):
+        def hashable(value):
+            return value if isinstance(value, str) else tuple(value)
+        return {hashable(m.id): hashable(m.string) for m in messages if m.id}
+
+    with path.with_suffix(".mo").open("rb") as handle:
+        compiled = read_mo(handle)
+    assert pairs(compiled) == pairs(catalog), "run: pybabel compile -d lms/translations"
