@@ -1,0 +1,106 @@
+"""A learner's whole journey on a 360 px phone, in Vietnamese and in English: sign up, read
+every lesson, fail then pass the quiz, see the course complete. Every page passes axe-core."""
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+COURSE = "data-security"
+TEXT = {
+    "vi": {"register": "Tạo tài khoản", "done": "Đánh dấu đã học và học tiếp",
+           "submit": "Nộp bài", "failed": "Chưa đạt", "passed": "Chúc mừng, bạn đã đạt!",
+           "complete": "Đã hoàn thành", "try_again": "Làm lại", "switch": None},
+    "en": {"register": "Create account", "done": "Mark as done and continue",
+           "submit": "Submit my answers", "failed": "Not yet", "passed": "Well done, you passed!",
+           "complete": "Completed", "try_again": "Try again", "switch": "English"},
+}
+
+
+def answer_quiz(page, quiz, right: bool) -> None:
+    """Ticks every right option (or one wrong option) of the questions drawn on the page."""
+    keys = dict.fromkeys(re.findall(r'name="q-([0-9a-f]{16})"', page.content()))
+    for key in keys:
+        question = quiz.question(key)
+        wrong = [i for i in range(question.option_count) if i not in question.correct]
+        for index in (sorted(question.correct) if right else wrong[:1]):
+            page.check(f'input[name="q-{key}"][value="{index}"]')
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_sign_up_read_every_lesson_fail_then_pass_the_quiz(
+        language, live_server, phone_page, bundled_catalog, assert_accessible, screenshot):
+    page, words = phone_page, TEXT[language]
+    course = bundled_catalog.course(COURSE)
+    visited = []
+
+    def check(name):
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+        assert page.locator("html").get_attribute("lang") == language
+        assert_accessible(page)
+        visited.append(name)
+
+    page.goto(live_server + "/")
+    if words["switch"]:
+        page.get_by_role("link", name=words["switch"]).click()
+    check("home")
+
+    # A first lesson can be read before signing up; signing up comes back to it.
+    first = course.lessons[0]
+    page.goto(f"{live_server}/courses/{COURSE}/{first.slug}/")
+    check("lesson-anonymous")
+    page.locator("main").get_by_role("link", name=re.compile("account", re.I) if language == "en"
+                                     else re.compile("Tạo tài khoản")).click()
+    check("register")
+    page.fill("#identifier", "0912 345 678")
+    page.fill("#full_name", "Nguyễn Thị Dung")
+    page.fill("#birth_year", "1950")
+    page.fill("#password", "con mèo ngủ trên mái nhà")
+    page.get_by_role("button", name=words["register"]).click()
+    assert page.url.endswith(f"/courses/{COURSE}/{first.slug}/")
+
+    for lesson in course.lessons:
+        assert page.url.endswith(f"/courses/{COURSE}/{lesson.slug}/")
+        assert page.get_by_role("heading", level=1).inner_text() == lesson.title(language)
+        check(f"lesson-{lesson.slug}")
+        page.get_by_role("button", name=words["done"]).click()
+    assert page.url.endswith(f"/courses/{COURSE}/quiz/")
+    check("quiz")
+    screenshot(page, f"journey-{language}-quiz")
+
+    answer_quiz(page, course.quiz, right=False)
+    page.get_by_role("button", name=words["submit"]).click()
+    assert words["failed"] in page.locator(".result").inner_text()
+    check("result-failed")
+    page.get_by_role("link", name=words["try_again"]).click()
+
+    answer_quiz(page, course.quiz, right=True)
+    page.get_by_role("button", name=words["submit"]).click()
+    assert words["passed"] in page.locator(".result").inner_text()
+    assert "100%" in page.locator(".score").inner_text()
+    check("result-passed")
+    screenshot(page, f"journey-{language}-result")
+
+    page.goto(live_server + "/me/")
+    card = page.locator(".card", has_text=course.title(language))
+    assert words["complete"] in card.inner_text()
+    check("me")
+    screenshot(page, f"journey-{language}-me")
+    assert len(visited) == len(course.lessons) + 7
+
+
+def test_the_quiz_works_with_javascript_off(browser, live_server, bundled_catalog):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/register")
+        page.fill("#identifier", "0987 654 321")
+        page.fill("#full_name", "Trần Văn Ba")
+        page.fill("#password", "một câu dễ nhớ")
+        page.get_by_role("button", name="Tạo tài khoản").click()
+        page.goto(f"{live_server}/courses/{COURSE}/quiz/")
+        answer_quiz(page, bundled_catalog.course(COURSE).quiz, right=True)
+        page.get_by_role("button", name="Nộp bài").click()
+        assert "Chúc mừng, bạn đã đạt!" in page.content()
+    finally:
+        context.close()
