@@ -171,3 +171,23 @@ def test_deleting_the_account_removes_the_person_and_their_records(app, learners
         assert db.session.query(User).count() == 0
         assert db.session.query(LessonProgress).count() == 0
     assert learners.login(app.test_client(), "0912345678").status_code == 200
+
+
+def test_rate_limits_are_shared_through_redis_when_configured(make_app, learners):
+    import redis
+
+    from tests.conftest import skip_or_fail
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        skip_or_fail("Redis is not running on 127.0.0.1:6379")
+    redis.Redis.from_url(url).flushdb()
+    # Two apps stand for two workers: attempts on one count on the other.
+    first, second = make_app(RATELIMIT_STORAGE_URI=url), make_app(RATELIMIT_STORAGE_URI=url)
+    tries = [(first if n % 2 else second).test_client().post(
+        "/login", data={"identifier": "0912345678", "password": f"đoán {n}"}).status_code
+        for n in range(11)]
+    assert tries == [200] * 10 + [429]
+    redis.Redis.from_url(url).flushdb()

@@ -87,3 +87,22 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app, database_url):
         mode = db.session.execute(text("PRAGMA journal_mode")).scalar()
         timeout = db.session.execute(text("PRAGMA busy_timeout")).scalar()
     assert (mode, timeout) == ("wal", 10000)
+
+
+def test_content_errors_are_shown_to_trainers(make_app, tmp_path):
+    from lms.extensions import db
+    from lms.models import User
+    from tests.conftest import Learners
+
+    content = tmp_path / "content"
+    for folder in ("courses", "quizzes", "certificates"):
+        shutil.copytree(REPOSITORY_ROOT / folder, content / folder)
+    quiz = content / "quizzes" / "ai-basics.md"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("- [x]", "- [ ]", 1), encoding="utf-8")
+    app = make_app(LMS_CATALOG=None, LMS_CONTENT_DIR=str(content))
+    client = Learners(app).register(identifier="0912345678")
+    with app.app_context():
+        db.session.query(User).one().role = "admin"
+        db.session.commit()
+    page = client.get("/admin/content/").get_data(as_text=True)
+    assert "quizzes/ai-basics.md:" in page and "this question has no right option" in page
