@@ -38,7 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.learn.views import bp as learn_bp
     from lms.me.views import bp as me_bp
     from lms.quiz.views import bp as quiz_bp
+    from lms.reports.views import bp as reports_bp
+    from lms.staff.views import bp as staff_bp
 
-    for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, admin_bp):
+    for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, admin_bp, staff_bp, reports_bp):
         app.register_blueprint(blueprint)
     return app

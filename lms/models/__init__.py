@@ -1,8 +1,11 @@
 """Database models, one module per aggregate; importing this registers them all."""
 from lms.models.base import Base
+from lms.models.campaign import Assignment, AssignmentPerson, Target
+from lms.models.certificate import Certificate, CertificatePdf
 from lms.models.org import OrgUnit
 from lms.models.progress import LessonProgress
 from lms.models.quiz import QuizAttempt
 from lms.models.user import User
 
-__all__ = ["Base", "LessonProgress", "OrgUnit", "QuizAttempt", "User"]
+__all__ = ["Assignment", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
+           "LessonProgress", "OrgUnit", "QuizAttempt", "Target", "User"]

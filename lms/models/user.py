@@ -23,14 +23,24 @@ class User(UserMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     birth_year: Mapped[int | None]
+    # "!" until an imported person activates their account: it matches no password.
     password_hash: Mapped[str] = mapped_column(String(200))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="learner")
+    # citizen or civil-servant: which certification programs and targets the person counts for.
+    audience: Mapped[str] = mapped_column(String(20), default="citizen", server_default="citizen")
+    position: Mapped[str | None] = mapped_column(String(200))
+    # Managers and organisers see this unit and every unit below it, nothing else.
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    # Imported staff activate their account themselves with a one-time code.
+    activation_code_hash: Mapped[str | None] = mapped_column(String(200))
+    activation_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Changing this value signs the account out of every session that still carries the old one.
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
-    org_unit: Mapped[OrgUnit | None] = relationship()
+    org_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[org_unit_id])
+    scope_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[scope_unit_id])
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
