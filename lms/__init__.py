@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.health.views import bp as health_bp
     from lms.learn.views import bp as learn_bp
     from lms.me.views import bp as me_bp
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.reports.views import bp as reports_bp
     from lms.staff.views import bp as staff_bp
 
-    for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, admin_bp, staff_bp, reports_bp):
+    for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, certificates_bp, admin_bp,
+                      staff_bp, reports_bp):
         app.register_blueprint(blueprint)
     return app

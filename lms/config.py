@@ -39,6 +39,10 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        # Uploads (a certificate to verify, a staff list) are small; refuse anything larger.
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Printed in QR codes; behind a proxy, set it so codes never point at an internal host.
+        "LMS_PUBLIC_URL": environ.get("LMS_PUBLIC_URL"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, send_from_directo
 from flask_login import current_user, login_required
 
 from lms.catalog import current_catalog
+from lms.certificates.issuing import issue_earned_certificates
 from lms.content.schema import Course, Lesson
 from lms.extensions import db
 from lms.services import progress
@@ -62,6 +63,7 @@ def mark_done(slug: str, lesson_slug: str):
     lesson = lesson_or_404(course, lesson_slug)
     progress.mark_lesson_done(db.session, current_user.id, course, lesson)
     db.session.commit()
+    issue_earned_certificates(current_user)
     following = progress.course_progress(db.session, current_user.id, course).next_lesson
     if following:
         return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following.slug))

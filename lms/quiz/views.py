@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from lms.certificates.issuing import issue_earned_certificates
 from lms.extensions import db
 from lms.learn.views import course_or_404
 from lms.services import quizzes
@@ -54,6 +55,8 @@ def submit(slug: str):
         db.session.commit()
         return render_template("quiz/changed.html", course=course), 409
     db.session.commit()
+    if attempt.passed:
+        issue_earned_certificates(current_user)
     return redirect(url_for("quiz.result", slug=slug, token=attempt.token), code=303)
 
 

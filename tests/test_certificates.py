@@ -1,0 +1,272 @@
+"""Certificates: issued once, read back from the real PDF, verifiable by code, QR and file."""
+import io
+import re
+import shutil
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from pypdf import PdfReader
+
+from lms.extensions import db
+from lms.models import Certificate, CertificatePdf, User
+from lms.services import certificates
+from lms.services.certificate_pdf import render_pdf
+from tests.conftest import skip_or_fail
+from tests.test_quiz import answers, form_of
+
+NAME = "Nguyễn Thị Ánh Dương"
+
+
+def complete_course(client, catalog, slug):
+    for lesson in catalog.course(slug).lessons:
+        client.post(f"/courses/{slug}/{lesson.slug}/done")
+    form = form_of(client.get(f"/courses/{slug}/quiz/").get_data(as_text=True))
+    return client.post(f"/courses/{slug}/quiz/", data={
+        "attempt": form["attempt"], **answers(catalog, slug, form["keys"])})
+
+
+def certificates_of(app, user_phone="+84912345678"):
+    with app.app_context():
+        user = db.session.query(User).filter_by(phone=user_phone).one()
+        return [(c.kind, c.subject_slug, c.code) for c in
+                db.session.query(Certificate).filter_by(user_id=user.id)]
+
+
+@pytest.fixture
+def certified(app, client, learners, bundled_catalog):
+    """A learner who has just completed the data-security course."""
+    learners.register(client, name=NAME, identifier="0912345678")
+    complete_course(client, bundled_catalog, "data-security")
+    [(_, _, code)] = certificates_of(app)
+    return client, code
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_completing_a_course_issues_one_certificate(app, certified):
+    assert certificates_of(app)[0][:2] == ("course", "data-security")
+
+
+def test_the_pdf_states_name_serial_title_and_competences(app, certified, bundled_catalog):
+    client, code = certified
+    response = client.get(f"/me/certificates/{code}/vi.pdf")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert width > height  # A4 landscape
+    text = pdf_text(response.data)
+    with app.app_context():
+        serial = db.session.query(Certificate).one().serial
+    assert NAME in text
+    assert serial in text and code in text
+    assert bundled_catalog.course("data-security").title("vi") in text
+    assert "Bảo vệ dữ liệu cá nhân và quyền riêng tư" in text  # competence 4.2 by name
+
+
+def test_the_english_pdf_is_in_english(certified, bundled_catalog):
+    client, code = certified
+    text = pdf_text(client.get(f"/me/certificates/{code}/en.pdf").data)
+    assert NAME in text and "This certifies that" in text
+    assert bundled_catalog.course("data-security").title("en") in text
+
+
+def test_the_qr_code_opens_the_verification_page(certified, tmp_path):
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        skip_or_fail("pdftoppm and zbarimg are needed: apt-get install poppler-utils zbar-tools")
+    client, code = certified
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(client.get(f"/me/certificates/{code}/vi.pdf").data)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page-1.png")],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert decoded == f"http://localhost/verify/{code}"
+    assert client.get(decoded.replace("http://localhost", "")).status_code == 200
+
+
+def test_a_second_completion_does_not_issue_a_second_certificate(app, certified, bundled_catalog):
+    client, _ = certified
+    complete_course(client, bundled_catalog, "data-security")
+    client.post("/courses/data-security/never-share-otp/done")
+    assert len(certificates_of(app)) == 1
+
+
+def test_verification_page_shows_validity_course_date_and_masked_name(certified):
+    client, code = certified
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Hợp lệ" in page and "An toàn dữ liệu cá nhân" in page
+    assert "Nguyễn T. Á. D." in page
+    assert NAME not in page and "912345678" not in page and "0912" not in page
+
+
+def test_a_typed_code_is_accepted_in_any_case_and_grouping(certified):
+    client, code = certified
+    typed = code.replace("-", " ").lower()
+    response = client.post("/verify/", data={"code": typed})
+    assert response.headers["Location"] == f"/verify/{code}"
+
+
+def test_an_unknown_code_gets_a_404_page_that_says_so(client):
+    response = client.get("/verify/2345-6789-ABCD-EFGH")
+    assert response.status_code == 404
+    assert "Không tìm thấy chứng chỉ" in response.get_data(as_text=True)
+    malformed = client.post("/verify/", data={"code": "0000-1111"})
+    assert "Mã gồm 16 chữ và số" in malformed.get_data(as_text=True)
+
+
+def test_the_stored_pdf_verifies_and_a_one_byte_change_does_not(certified):
+    client, code = certified
+    original = client.get(f"/me/certificates/{code}/vi.pdf").data
+    accepted = client.post("/verify/", data={"pdf": (io.BytesIO(original), "c.pdf")},
+                           content_type="multipart/form-data")
+    assert accepted.headers["Location"] == f"/verify/{code}?file=current"
+    changed = bytearray(original)
+    changed[len(changed) // 2] ^= 0x01
+    refused = client.post("/verify/", data={"pdf": (io.BytesIO(bytes(changed)), "c.pdf")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 404
+    assert "không khớp với chứng chỉ nào" in refused.get_data(as_text=True)
+
+
+def test_downloads_serve_the_stored_bytes(app, certified):
+    client, code = certified
+    served = client.get(f"/me/certificates/{code}/vi.pdf").data
+    with app.app_context():
+        stored = db.session.query(CertificatePdf).filter_by(language="vi").one()
+        assert served == stored.content
+        import hashlib
+        assert hashlib.sha256(served).hexdigest() == stored.sha256
+
+
+def test_another_learner_cannot_download_the_pdf(app, certified, learners):
+    _, code = certified
+    other = learners.register()
+    assert other.get(f"/me/certificates/{code}/vi.pdf").status_code == 404
+    assert app.test_client().get(f"/me/certificates/{code}/vi.pdf").status_code == 302
+
+
+def make_admin(app, phone):
+    with app.app_context():
+        db.session.query(User).filter_by(phone=phone).one().role = "admin"
+        db.session.commit()
+
+
+def test_a_revoked_certificate_verifies_as_revoked(app, certified, learners):
+    _, code = certified
+    admin = learners.register(identifier="0988888888")
+    make_admin(app, "+84988888888")
+    assert admin.post(f"/admin/certificates/{code}", data={"reason": ""}).status_code == 200
+    admin.post(f"/admin/certificates/{code}", data={"reason": "Cấp nhầm người"})
+    page = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
+    assert "Đã thu hồi" in page and "Hợp lệ" not in page
+
+
+def test_only_administrators_revoke(app, certified, learners):
+    client, code = certified
+    assert client.post(f"/admin/certificates/{code}", data={"reason": "x"}).status_code == 403
+
+
+def test_reissue_after_a_name_correction_keeps_the_code(app, certified, learners):
+    client, code = certified
+    old_pdf = client.get(f"/me/certificates/{code}/vi.pdf").data
+    client.post("/me/settings/profile", data={"profile-full_name": "Nguyễn Thị Ánh Dung",
+                                              "profile-org_unit": learners.unit_id()})
+    admin = learners.register(identifier="0988888888")
+    make_admin(app, "+84988888888")
+    admin.post(f"/admin/certificates/{code}/reissue")
+    new_pdf = client.get(f"/me/certificates/{code}/vi.pdf").data
+    assert "Nguyễn Thị Ánh Dung" in pdf_text(new_pdf) and new_pdf != old_pdf
+    old = client.post("/verify/", data={"pdf": (io.BytesIO(old_pdf), "old.pdf")},
+                      content_type="multipart/form-data")
+    assert old.headers["Location"] == f"/verify/{code}?file=replaced"
+    assert "Nguyễn T. Á. D." in client.get(f"/verify/{code}").get_data(as_text=True)
+
+
+def test_a_program_certificate_needs_every_course_and_the_audience(app, client, learners,
+                                                                  bundled_catalog):
+    learners.register(client, identifier="0912345678")
+    for slug in ("ai-basics", "data-security"):
+        complete_course(client, bundled_catalog, slug)
+    assert {s for k, s, _ in certificates_of(app) if k == "program"} == set()
+    complete_course(client, bundled_catalog, "online-public-services")
+    programs = {s for k, s, _ in certificates_of(app) if k == "program"}
+    assert programs == {"citizen-basic"}  # a citizen does not get the civil-servant program
+    assert "Kỹ năng số cơ bản cho người dân" in client.get("/me/").get_data(as_text=True)
+
+
+def test_codes_are_80_bit_readable_and_unambiguous():
+    assert len(set(certificates.CODE_ALPHABET)) == 32 and not set("0O1I") & set(
+        certificates.CODE_ALPHABET)
+    code = certificates.new_code()
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}", code)
+    assert len({certificates.new_code() for _ in range(1000)}) == 1000
+    assert certificates.normalise_code(code.lower().replace("-", " ")) == code
+    assert certificates.normalise_code("O000-1111-IIII-2222") is None
+
+
+@pytest.mark.parametrize("name, masked", [("Nguyễn Thị Dung", "Nguyễn T. D."),
+                                          ("Lò Văn Á", "Lò V. Á."), ("An", "An")])
+def test_names_are_masked_to_family_name_and_initials(name, masked):
+    assert certificates.masked_name(name) == masked
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):  # noqa: N802 - http.server's API
+        type(self).hits += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_template_cannot_read_other_files_or_fetch_urls(tmp_path):
+    server = HTTPServer(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    remote = f"http://127.0.0.1:{server.server_port}"
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    (folder / "certificate.html").write_text(f"""<html><head>
+<link rel="stylesheet" href="{remote}/style.css">
+<link rel="stylesheet" href="file:///etc/passwd">
+<link rel="stylesheet" href="../outside.css">
+<style>@import url("{remote}/import.css");</style>
+</head><body>
+<p>{{{{ name }}}}</p>
+<img src="file:///etc/passwd"><img src="{remote}/image.png"><object data="/etc/passwd"></object>
+<iframe src="/etc/passwd"></iframe><embed src="/etc/passwd">
+</body></html>""", encoding="utf-8")
+    (tmp_path / "outside.css").write_text("p::after { content: 'LEAKED' }")
+    try:
+        pdf = render_pdf(folder, {"name": "<b>Xin chào</b>"})
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    text = pdf_text(pdf)
+    assert _CountingHandler.hits == 0
+    assert "root:" not in text and "LEAKED" not in text
+    assert "<b>Xin chào</b>" in text  # autoescaped: markup in a value stays text
+
+
+def test_the_template_sandbox_refuses_python_internals(tmp_path):
+    from jinja2.exceptions import SecurityError
+
+    folder = tmp_path / "sneaky"
+    folder.mkdir()
+    (folder / "certificate.html").write_text("{{ name.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(SecurityError):
+        render_pdf(folder, {"name": "x"})
+    (folder / "certificate.html").write_text("{% include '../../etc/passwd' %}")
+    from jinja2.exceptions import TemplateNotFound
+    with pytest.raises(TemplateNotFound):
+        render_pdf(folder, {"name": "x"})
