@@ -26,7 +26,7 @@ CODE_GROUP = 4
 
 LABELS = {
     "vi": {"heading": "Chứng nhận", "movement": "Phong trào Bình dân học vụ số",
-           "certifies": "Chứng nhận Ông/Bà", "completed_course": "đã hoàn thành khoá học",
+           "certifies": "Trao cho Ông/Bà", "completed_course": "đã hoàn thành khoá học",
            "completed_program": "đã hoàn thành chương trình",
            "competences": "Năng lực số đã đạt (Thông tư 02/2025/TT-BGDĐT)",
            "issued_on": "Ngày cấp:", "serial": "Số hiệu:", "code": "Mã xác minh:",
