@@ -43,6 +43,9 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Printed in QR codes; behind a proxy, set it so codes never point at an internal host.
         "LMS_PUBLIC_URL": environ.get("LMS_PUBLIC_URL"),
+        # How many reverse proxies sit in front of the app. Only then are X-Forwarded-* headers
+        # trusted, so per-address rate limits see the learner's address, not the proxy's.
+        "LMS_PROXY_COUNT": int(environ.get("LMS_PROXY_COUNT") or 0),
         "BABEL_DEFAULT_LOCALE": "vi",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

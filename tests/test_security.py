@@ -98,3 +98,18 @@ def test_every_interface_string_has_a_vietnamese_translation():
     with path.with_suffix(".mo").open("rb") as handle:
         compiled = read_mo(handle)
     assert pairs(compiled) == pairs(catalog), "run: pybabel compile -d lms/translations"
+
+
+def test_forwarded_addresses_count_only_behind_a_configured_proxy(make_app, learners):
+    def attempts(app, addresses):
+        client = app.test_client()
+        return [client.post("/login", data={"identifier": f"09{n:08d}", "password": "x" * 8},
+                            headers={"X-Forwarded-For": address}).status_code
+                for n, address in enumerate(addresses)]
+
+    # 61 sign-ins from 61 learners behind one proxy: each address has its own limit.
+    behind_proxy = make_app(LMS_PROXY_COUNT=1)
+    assert attempts(behind_proxy, [f"10.0.{n // 250}.{n % 250}" for n in range(61)])[-1] == 200
+    # Without a configured proxy the header is ignored: a spoofed address does not escape.
+    direct = make_app()
+    assert attempts(direct, [f"10.1.{n // 250}.{n % 250}" for n in range(61)])[-1] == 429
