@@ -1,7 +1,9 @@
 """The database connection: SQLite tuning, migrations on start-up, a reachability check."""
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -14,6 +16,7 @@ from lms.extensions import db, migrate
 from lms.services.org import seed_sample_units_if_empty
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+MIGRATION_LOCK_KEY = 0x6C6D73  # "lms": any constant both workers agree on
 
 
 @event.listens_for(Engine, "connect")
@@ -36,11 +39,34 @@ def init_app(app: Flask) -> None:
 
 
 def upgrade_database(app: Flask) -> None:
-    with app.app_context():
+    """Migrates to the latest schema; several workers starting at once take turns."""
+    with app.app_context(), _migration_lock(app):
         flask_migrate.upgrade(directory=MIGRATIONS_DIR)
         if app.config.get("LMS_SEED_SAMPLE_UNITS", True):
             seed_sample_units_if_empty(db.session)
             db.session.commit()
+
+
+@contextmanager
+def _migration_lock(app: Flask):
+    """One migrating process at a time: gunicorn starts its workers together."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                   {"key": MIGRATION_LOCK_KEY})
+                connection.commit()
+    else:
+        lock_path = Path(app.instance_path) / "migrate.lock"
+        with lock_path.open("w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def database_is_reachable() -> bool:

@@ -106,3 +106,30 @@ def test_content_errors_are_shown_to_trainers(make_app, tmp_path):
         db.session.commit()
     page = client.get("/admin/content/").get_data(as_text=True)
     assert "quizzes/ai-basics.md:" in page and "this question has no right option" in page
+
+
+def test_workers_starting_together_migrate_one_at_a_time(tmp_path, database_url):
+    """gunicorn starts its workers at once; each migrates at start-up and none may fail."""
+    import os
+    import subprocess
+    import sys
+
+    if database_url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+
+        from lms.config import _database_url
+        engine = create_engine(_database_url(database_url))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    script = ("from lms import create_app; "
+              "create_app({'SQLALCHEMY_DATABASE_URI': %r, 'LMS_AUTO_MIGRATE': True, "
+              "'SECRET_KEY': 'x'})" % database_url.replace("postgresql://", "postgresql+psycopg://"))
+    env = {**os.environ, "LMS_INSTANCE_DIR": str(tmp_path / "instance")}
+    workers = [subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE,
+                                text=True, cwd=REPOSITORY_ROOT) for _ in range(4)]
+    results = [(worker.wait(timeout=120), worker.stderr.read()) for worker in workers]
+    for worker in workers:
+        worker.stderr.close()
+    assert [code for code, _ in results] == [0, 0, 0, 0], [err[-500:] for _, err in results]
