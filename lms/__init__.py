@@ -25,9 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from lms import catalog, cli, db, errors, i18n, security
-    from lms.extensions import csrf, limiter
+    from lms.extensions import cache, csrf, limiter
 
     db.init_app(app)
+    cache.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)

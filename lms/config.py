@@ -47,6 +47,9 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # trusted, so per-address rate limits see the learner's address, not the proxy's.
         "LMS_PROXY_COUNT": int(environ.get("LMS_PROXY_COUNT") or 0),
         "BABEL_DEFAULT_LOCALE": "vi",
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_THRESHOLD": 5000,
+        "CACHE_DEFAULT_TIMEOUT": 3600,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
 

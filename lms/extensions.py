@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and bound to an app by create_app()."""
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,3 +15,6 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI: memory for one process, Redis for several.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Rendered public pages. Per process on purpose: they derive from the immutable catalog,
+# so no worker ever needs another's copy.
+cache = Cache()

@@ -1,9 +1,9 @@
 """Response headers that every page carries, and the session loader that enforces sign-outs."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
-from lms.extensions import db, login_manager
+from lms.extensions import db, limiter, login_manager
 from lms.models import User
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -34,6 +34,12 @@ def load_user(session_id: str) -> User | None:
         return None
     user = db.session.get(User, int(user_id))
     return user if user and token and user.session_token == token else None
+
+
+@limiter.request_filter
+def _public_reading() -> bool:
+    """Reading lessons and static files has no limit: skip the limiter's per-request work."""
+    return request.blueprint == "learn" or request.endpoint == "static"
 
 
 def init_app(app: Flask) -> None:

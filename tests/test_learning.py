@@ -80,3 +80,23 @@ def test_lesson_images_have_alt_text_and_load_lazily(client, bundled_catalog):
         page = client.get(f"/courses/{course.slug}/{lesson.slug}/").get_data(as_text=True)
         for tag in re.findall(r"<img [^>]+>", page):
             assert re.search(r'alt="[^"]{5,}"', tag) and 'loading="lazy"' in tag
+
+
+def test_a_shared_anonymous_page_is_never_served_to_a_signed_in_learner(app, learners):
+    reader = app.test_client()
+    anonymous = reader.get("/courses/ai-basics/what-is-ai/").get_data(as_text=True)
+    assert "Tạo tài khoản miễn phí" in anonymous
+    learners.register(reader)
+    signed_in = reader.get("/courses/ai-basics/what-is-ai/").get_data(as_text=True)
+    assert "Đánh dấu đã học và học tiếp" in signed_in and "Tạo tài khoản miễn phí" not in signed_in
+
+
+def test_cached_lesson_pages_follow_the_chosen_language(app, bundled_catalog):
+    vietnamese, english = app.test_client(), app.test_client()
+    english.get("/language/en")
+    lesson = bundled_catalog.course("ai-basics").lessons[0]
+    for _ in range(2):  # the second round comes from the cache
+        assert lesson.title("vi") in vietnamese.get("/courses/ai-basics/what-is-ai/").get_data(
+            as_text=True)
+        page = english.get("/courses/ai-basics/what-is-ai/").get_data(as_text=True)
+        assert lesson.title("en") in page and '<html lang="en">' in page

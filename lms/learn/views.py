@@ -1,13 +1,15 @@
 """The catalog and course content as learners browse it, and marking lessons done."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, send_from_directory, url_for
+from flask import (Blueprint, abort, redirect, render_template, request, send_from_directory,
+                   session, url_for)
 from flask_login import current_user, login_required
 
 from lms.catalog import current_catalog
 from lms.certificates.issuing import issue_earned_certificates
 from lms.content.schema import Course, Lesson
-from lms.extensions import db
+from lms.extensions import cache, db
+from lms.i18n import select_language
 from lms.services import progress
 
 bp = Blueprint("learn", __name__)
@@ -43,7 +45,17 @@ def course(slug: str):
     return render_template("learn/course.html", course=course, progress=mine)
 
 
+def personal_page() -> bool:
+    """Pages for a signed-in person, or carrying a one-off message, are never shared."""
+    return current_user.is_authenticated or bool(session.get("_flashes"))
+
+
+def page_key() -> str:
+    return f"page/{select_language()}/{request.full_path}"
+
+
 @bp.get("/courses/<slug>/<lesson_slug>/")
+@cache.cached(key_prefix=page_key, unless=personal_page)
 def lesson(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
