@@ -1,13 +1,18 @@
 """`flask` commands for trainers and operators."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from lms.content import load_catalog
+from lms.extensions import db
+from lms.services import org_import
 
 content_cli = AppGroup("content", help="Check the courses, quizzes and certificates.")
+org_cli = AppGroup("org", help="Organisation units: provinces, communes, wards, units.")
 
 
 @content_cli.command("check")
@@ -28,5 +33,34 @@ def check_content(strict: bool, content_dir: str | None) -> None:
         raise SystemExit(1)
 
 
+@org_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; "
+                                              "write nothing.")
+def import_units(csv_file: Path, dry_run: bool) -> None:
+    """Add the units of a code,name,parent_code,kind file; rename units whose name changed.
+
+    The whole file is checked first: if any row is wrong, every problem is printed with
+    its row and column, and nothing is written. Importing the same file again changes nothing.
+    """
+    rows, problems = org_import.read_units_csv(csv_file.read_bytes())
+    plan = org_import.plan_unit_import(db.session, rows) if not problems else None
+    problems = problems or list(plan.problems)
+    for problem in problems:
+        click.echo(f"{csv_file}: {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problems: nothing was imported.", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        summary = org_import.UnitImportSummary(len(plan.to_add), plan.to_rename, plan.unchanged)
+    else:
+        summary = org_import.apply_unit_import(db.session, plan)
+        db.session.commit()
+    for rename in summary.renamed:
+        click.echo(f'renamed {rename.code}: "{rename.old_name}" → "{rename.new_name}"')
+    click.echo(f"{summary}{' (dry run: nothing written)' if dry_run else ''}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
+    app.cli.add_command(org_cli)

@@ -270,3 +270,13 @@ def test_the_template_sandbox_refuses_python_internals(tmp_path):
     from jinja2.exceptions import TemplateNotFound
     with pytest.raises(TemplateNotFound):
         render_pdf(folder, {"name": "x"})
+
+
+def test_learners_see_and_download_their_certificates_on_their_page(certified):
+    client, code = certified
+    page = client.get("/me/").get_data(as_text=True)
+    assert "Chứng chỉ của tôi" in page and code in page
+    for language in ("vi", "en"):
+        link = f"/me/certificates/{code}/{language}.pdf"
+        assert f'href="{link}"' in page
+        assert client.get(link).data.startswith(b"%PDF")

@@ -49,3 +49,19 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me signed in on this phone"))
     next = HiddenField()
+
+
+class ActivateForm(FlaskForm):
+    identifier = StringField(_l("Mobile number or email"),
+                             validators=[DataRequired(_l("Please fill this in."))],
+                             description=_l("The one your unit's manager registered for you."),
+                             render_kw={"autocomplete": "username", "autocapitalize": "off"})
+    code = StringField(_l("Activation code"),
+                       validators=[DataRequired(_l("Please fill this in.")), Length(max=20)],
+                       description=_l("The 8 digits on the paper from your unit's manager."),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    password = PasswordField(_l("Choose a password"),
+                             validators=[DataRequired(_l("Please fill this in."))],
+                             description=_l("At least 8 characters. A short sentence you can "
+                                            "remember is safer than a short word."),
+                             render_kw={"autocomplete": "new-password"})

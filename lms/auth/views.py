@@ -6,11 +6,11 @@ from flask import (Blueprint, abort, flash, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth.forms import ACCOUNT_ERRORS, LoginForm, RegisterForm
+from lms.auth.forms import ACCOUNT_ERRORS, ActivateForm, LoginForm, RegisterForm
 from lms.extensions import db, limiter
 from lms.i18n import LANGUAGES
 from lms.redirects import safe_next
-from lms.services import accounts, org
+from lms.services import accounts, org, staff_import
 
 bp = Blueprint("auth", __name__)
 
@@ -68,6 +68,33 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("me.index")))
     return render_template("auth/login.html", form=form)
+
+
+# The day limit keeps guessing an 8-digit code hopeless over its 30 days; the per-address
+# limit leaves room for a whole office activating together after a training session.
+@bp.route("/activate", methods=["GET", "POST"])
+@limiter.limit("10 per minute;30 per day", key_func=account_key, methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def activate():
+    """Imported staff choose their first password with the code their manager gave them."""
+    form = ActivateForm()
+    if form.validate_on_submit():
+        try:
+            user = staff_import.activate(db.session, form.identifier.data, form.code.data,
+                                         form.password.data)
+        except accounts.AccountError as error:
+            if error.field == "password":
+                form.password.errors.append(ACCOUNT_ERRORS[error.code])
+            else:  # one message whatever was wrong, so the form does not reveal who is listed
+                form.code.errors.append(_("The phone number, email or code is not correct, "
+                                          "or the code has expired. Check them, or ask your "
+                                          "unit's manager for a new code."))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your account is ready. Welcome, %(name)s!", name=user.full_name))
+            return redirect(url_for("me.index"))
+    return render_template("auth/activate.html", form=form)
 
 
 @bp.post("/logout")

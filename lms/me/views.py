@@ -14,7 +14,7 @@ from lms.catalog import current_catalog
 from lms.extensions import db
 from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm
 from lms.models import QuizAttempt
-from lms.services import accounts, progress
+from lms.services import accounts, assignments, certificates, progress, reports
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -28,7 +28,11 @@ def index():
         .order_by(QuizAttempt.submitted_at.desc()).limit(20)).all()
     catalog = current_catalog()
     return render_template("me/index.html", catalog=catalog, attempts=attempts,
-                           courses=progress.learner_courses(db.session, current_user.id, catalog))
+                           courses=progress.learner_courses(db.session, current_user.id, catalog),
+                           assigned=assignments.for_learner(db.session, current_user, catalog,
+                                                            reports.today()),
+                           certificates=certificates.learner_certificates(db.session,
+                                                                          current_user.id))
 
 
 def settings_page(profile: ProfileForm | None = None, password: PasswordForm | None = None,

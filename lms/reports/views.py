@@ -1,4 +1,148 @@
 """Campaign dashboards, assignments, targets and exports, per organisation unit."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, \
+    stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from lms.auth.access import role_required
+from lms.catalog import current_catalog
+from lms.extensions import db
+from lms.i18n import select_language
+from lms.models import OrgUnit
+from lms.reports import exports
+from lms.reports.forms import AssignmentForm, TargetForm
+from lms.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS
+from lms.services import assignments, charts, completions, reports
+from lms.services.access import REPORT_ROLES, scope_path
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+FORM_ERRORS = {
+    "unknown-unit": _l("No unit with this code among the units you manage."),
+    "unknown-subject": _l("Choose a course or program."),
+    "unknown-program": _l("Choose a program."),
+    "unit-or-people": _l("Give either a unit code or a list of people, not both."),
+    "unknown-people": _l("Not found among the people you manage:"),
+    "too-many": _l("At most 500 people at once; assign a whole unit instead."),
+    "past": _l("Choose today or a later date."),
+    "percent-range": _l("A percentage is between 1 and 100."),
+    "positive": _l("Enter a number above 0."),
+    "invalid": _l("Choose one of the options."),
+}
+
+
+@bp.context_processor
+def report_labels():
+    return {"charts": charts, "AUDIENCE_LABELS": AUDIENCE_LABELS, "AGE_LABELS": AGE_LABELS,
+            "KIND_LABELS": KIND_LABELS}
+
+
+def unit_or_404(code: str) -> OrgUnit:
+    # Out of scope is "not found", not "forbidden": it does not confirm the unit exists.
+    return reports.visible_unit(db.session, current_user, code) or abort(404)
+
+
+def dashboard_page(unit: OrgUnit | None):
+    catalog, today = current_catalog(), reports.today()
+    return render_template(
+        "reports/dashboard.html", catalog=catalog, today=today,
+        trail=reports.trail(db.session, current_user, unit),
+        report=reports.dashboard(db.session, unit, catalog, today),
+        assigned=assignments.summaries(db.session, unit.path if unit else "", catalog, today))
+
+
+@bp.get("/")
+@role_required(*REPORT_ROLES)
+def index():
+    may_see, unit = reports.home_unit(db.session, current_user)
+    if not may_see:
+        abort(403)
+    return dashboard_page(unit)
+
+
+@bp.get("/units/<code>/")
+@role_required(*REPORT_ROLES)
+def unit(code: str):
+    return dashboard_page(unit_or_404(code))
+
+
+@bp.get("/units/<code>/<any(people, units):what>.<any(csv, xlsx):fmt>")
+@role_required(*REPORT_ROLES)
+def export(code: str, what: str, fmt: str):
+    unit, catalog, language = unit_or_404(code), current_catalog(), select_language()
+    columns, rows = (
+        (completions.person_columns(catalog), completions.person_rows)
+        if what == "people" else (completions.unit_columns(catalog), completions.unit_rows))
+    header = [exports.heading(column, catalog, language) for column in columns]
+    data = rows(db.session, unit.path, catalog, reports.today())
+    filename = f"{unit.code}-{what}-{reports.today().isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"',
+               "Cache-Control": "no-store"}
+    if fmt == "csv":
+        return Response(stream_with_context(exports.csv_lines(header, data)),
+                        mimetype="text/csv", headers=headers,
+                        content_type="text/csv; charset=utf-8")
+    return Response(exports.xlsx_bytes(header, data, unit.code), headers=headers,
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def form_error(form, error: reports.ReportError) -> None:
+    message = str(FORM_ERRORS[error.code])
+    if isinstance(error, assignments.UnknownPeople):
+        message = f"{message} {', '.join(error.unknown)}"
+    field = getattr(form, error.field, None) or form.unit
+    field.errors = [*field.errors, message]
+
+
+@bp.route("/assignments/", methods=["GET", "POST"])
+@role_required(*REPORT_ROLES)
+def assignment_list():
+    catalog, today = current_catalog(), reports.today()
+    form = AssignmentForm(unit=request.args.get("unit", ""))
+    form.subject.choices = [SelectChoice(value, label) for value, label
+                            in assignments.subject_choices(catalog, select_language())]
+    if form.validate_on_submit():
+        try:
+            assignments.create_assignment(
+                db.session, current_user, catalog, subject=form.subject.data,
+                unit_code=form.unit.data or "", people=form.people.data or "",
+                due_on=form.due_on.data, today_=today)
+        except reports.ReportError as error:
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The training is assigned."))
+            return redirect(url_for("reports.assignment_list"))
+    prefix = scope_path(db.session, current_user)
+    items = [] if prefix is None else assignments.summaries(db.session, prefix, catalog, today)
+    return render_template("reports/assignments.html", form=form, items=items,
+                           today=today), 422 if form.errors else 200
+
+
+@bp.route("/targets/", methods=["GET", "POST"])
+@role_required(*REPORT_ROLES)
+def target_list():
+    catalog, today = current_catalog(), reports.today()
+    form = TargetForm(unit=request.args.get("unit", ""))
+    form.program.choices = [SelectChoice(p.slug, p.title(select_language()))
+                            for p in catalog.programs]
+    if form.validate_on_submit():
+        try:
+            reports.create_target(
+                db.session, current_user, catalog, unit_code=form.unit.data,
+                program_slug=form.program.data, audience=form.audience.data,
+                kind=form.kind.data, value=form.value.data, deadline=form.deadline.data,
+                today_=today)
+        except reports.ReportError as error:
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The target is saved."))
+            return redirect(url_for("reports.target_list"))
+    return render_template("reports/targets.html", form=form, catalog=catalog, today=today,
+                           targets=reports.visible_targets(db.session, current_user, today)
+                           ), 422 if form.errors else 200

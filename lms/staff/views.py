@@ -1,4 +1,89 @@
 """Importing civil servants and activating their accounts."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from lms.auth.access import role_required
+from lms.errors import render_error
+from lms.extensions import db
+from lms.services import staff_import
+from lms.services.staff_import import MAX_FILE_BYTES, StaffFileError, StaffPlan, StaffSheet
+from lms.staff.forms import (ConfirmForm, ImportForm, changes_message, file_error_message,
+                             row_problem_message)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+STAFF_ROLES = ("manager", "organiser", "admin")
+# Room for the multipart wrapping around a file of the largest allowed size.
+MAX_REQUEST_BYTES = MAX_FILE_BYTES + 64 * 1024
+
+
+@bp.after_request
+def keep_out_of_caches(response: Response) -> Response:
+    # These pages list people's phone numbers and, once, their activation codes.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(413)
+def file_too_big(error):
+    if not (current_user.is_authenticated and current_user.role in STAFF_ROLES):
+        return render_error(error)
+    message = file_error_message(StaffFileError("too-big",
+                                                megabytes=MAX_FILE_BYTES // (1024 * 1024)))
+    return import_page(ImportForm(formdata=None), message, 413)
+
+
+def import_page(form: ImportForm, error: str | None = None, status: int | None = None):
+    if error:
+        form.file.errors = [*form.file.errors, error]
+    return render_template("staff/import.html", form=form), status or (422 if form.errors
+                                                                        else 200)
+
+
+def plan_page(plan: StaffPlan, sheet: StaffSheet, changed: bool = False):
+    confirm = ConfirmForm(sheet=staff_import.encode_sheet(sheet), digest=plan.digest)
+    return render_template("staff/plan.html", plan=plan, confirm=confirm, changed=changed,
+                           row_problem_message=row_problem_message,
+                           changes_message=changes_message)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*STAFF_ROLES)
+def import_staff():
+    """GET: the upload form; POST: a dry run showing what the import would do, row by row."""
+    if request.method == "POST" and (request.content_length or 0) > MAX_REQUEST_BYTES:
+        abort(413)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return import_page(form)
+    try:
+        sheet = staff_import.read_staff_file(form.file.data.read(MAX_FILE_BYTES + 1))
+    except StaffFileError as error:
+        return import_page(form, file_error_message(error))
+    return plan_page(staff_import.plan_staff_import(db.session, sheet, current_user), sheet)
+
+
+@bp.post("/import/confirm")
+@role_required(*STAFF_ROLES)
+def confirm_import():
+    """Imports the checked file, if it would still do what the dry run showed."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        sheet = staff_import.decode_sheet(form.sheet.data or "")
+    except StaffFileError:
+        abort(400)
+    plan = staff_import.plan_staff_import(db.session, sheet, current_user)
+    if not plan.ok or plan.digest != form.digest.data:
+        return plan_page(plan, sheet, changed=True), 409
+    try:
+        issued = staff_import.apply_staff_import(db.session, plan)
+        db.session.commit()
+    except IntegrityError:  # someone imported the same people at the same moment
+        db.session.rollback()
+        plan = staff_import.plan_staff_import(db.session, sheet, current_user)
+        return plan_page(plan, sheet, changed=True), 409
+    return render_template("staff/codes.html", plan=plan, issued=issued)

@@ -82,8 +82,10 @@ def test_sign_up_read_every_lesson_fail_then_pass_the_quiz(
     screenshot(page, f"journey-{language}-result")
 
     page.goto(live_server + "/me/")
-    card = page.locator(".card", has_text=course.title(language))
+    card = page.locator(".card:not(.certificate)", has_text=course.title(language))
     assert words["complete"] in card.inner_text()
+    certificate = page.locator(".card.certificate", has_text=course.title(language))
+    assert certificate.get_by_role("link").count() == 2  # the PDF in each language
     check("me")
     screenshot(page, f"journey-{language}-me")
     assert len(visited) == len(course.lessons) + 7

@@ -1,0 +1,252 @@
+"""Assigned training: courses or programs a unit or listed people must finish by a date."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, not_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lms.content import Catalog
+from lms.content.schema import Course, Program
+from lms.models import (Assignment, AssignmentPerson, Certificate, LessonProgress, OrgUnit,
+                        QuizAttempt, User)
+from lms.services import accounts
+from lms.services.access import scope_path
+from lms.services.progress import progress_for
+from lms.services.reports import ReportError, in_subtree, valid_program_certificate, visible_unit
+
+DUE_SOON_DAYS = 7
+STATES = ("overdue", "due-soon", "on-time", "done")
+MAX_PEOPLE = 500  # per assignment form; larger groups are assigned by unit
+
+
+def state_of(done: bool, due_on: date, today_: date) -> str:
+    if done:
+        return "done"
+    days_left = (due_on - today_).days
+    if days_left < 0:
+        return "overdue"
+    return "due-soon" if days_left <= DUE_SOON_DAYS else "on-time"
+
+
+def subject_of(catalog: Catalog, kind: str, slug: str) -> Course | Program | None:
+    return catalog.course(slug) if kind == "course" else catalog.program(slug)
+
+
+def subject_choices(catalog: Catalog, language: str) -> list[tuple[str, str]]:
+    """("program:slug" or "course:slug", title) pairs, programs first."""
+    return ([(f"program:{p.slug}", p.title(language)) for p in catalog.programs]
+            + [(f"course:{c.slug}", c.title(language)) for c in catalog.courses])
+
+
+# --- creating -----------------------------------------------------------------------------
+
+def parse_people(text: str) -> list[str]:
+    """Phone numbers or email addresses, one per line (commas and semicolons work too)."""
+    return [part.strip() for part in re.split(r"[\n,;]+", text or "") if part.strip()]
+
+
+def create_assignment(session: Session, viewer: User, catalog: Catalog, *, subject: str,
+                      unit_code: str, people: str, due_on: date, today_: date) -> Assignment:
+    """Assigns `subject` ("course:slug" or "program:slug") to a visible unit or to listed people.
+
+    Raises ReportError; for unknown people its code is "unknown-people" and `unknown` lists them.
+    """
+    kind, _, slug = (subject or "").partition(":")
+    if kind not in ("course", "program") or subject_of(catalog, kind, slug) is None:
+        raise ReportError("subject", "unknown-subject")
+    identifiers = parse_people(people)
+    if bool(unit_code.strip()) == bool(identifiers):
+        raise ReportError("unit", "unit-or-people")
+    if due_on < today_:
+        raise ReportError("due_on", "past")
+    assignment = Assignment(subject_kind=kind, subject_slug=slug, due_on=due_on,
+                            created_by_id=viewer.id)
+    if unit_code.strip():
+        unit = visible_unit(session, viewer, unit_code.strip())
+        if unit is None:
+            raise ReportError("unit", "unknown-unit")
+        assignment.org_unit_id = unit.id
+        session.add(assignment)
+        session.flush()
+        return assignment
+    if len(identifiers) > MAX_PEOPLE:
+        raise ReportError("people", "too-many")
+    users = _people_in_scope(session, viewer, identifiers)
+    session.add(assignment)
+    session.flush()
+    session.add_all(AssignmentPerson(assignment_id=assignment.id, user_id=user_id)
+                    for user_id in sorted(set(users)))
+    session.flush()
+    return assignment
+
+
+class UnknownPeople(ReportError):
+    def __init__(self, unknown: list[str]):
+        super().__init__("people", "unknown-people")
+        self.unknown = unknown
+
+
+def _people_in_scope(session: Session, viewer: User, identifiers: list[str]) -> list[int]:
+    """Ids of the people named; someone outside the viewer's units is as unknown as a typo."""
+    prefix = scope_path(session, viewer) or ""
+    found, unknown = [], []
+    for raw in identifiers:
+        try:
+            identifier = accounts.parse_identifier(raw)
+        except accounts.AccountError:
+            unknown.append(raw)
+            continue
+        column = User.phone if identifier.kind == "phone" else User.email
+        user_id = session.scalar(select(User.id).join(OrgUnit, OrgUnit.id == User.org_unit_id)
+                                 .where(column == identifier.value, in_subtree(prefix)))
+        (found.append(user_id) if user_id else unknown.append(raw))
+    if unknown:
+        raise UnknownPeople(unknown)
+    return found
+
+
+# --- a learner's own ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LearnerAssignment:
+    assignment: Assignment
+    subject: Course | Program
+    done: bool
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.assignment.due_on - self.today).days
+
+    @property
+    def state(self) -> str:
+        return state_of(self.done, self.assignment.due_on, self.today)
+
+
+def for_learner(session: Session, user: User, catalog: Catalog,
+                today_: date) -> list[LearnerAssignment]:
+    """What `user` was assigned (through their unit or by name): open ones first, soonest due."""
+    unit_path = user.org_unit.path if user.org_unit else None
+    through_unit = (and_(Assignment.org_unit_id.is_not(None),
+                         literal(unit_path).startswith(OrgUnit.path))
+                    if unit_path else false())
+    by_name = Assignment.id.in_(select(AssignmentPerson.assignment_id)
+                                .where(AssignmentPerson.user_id == user.id))
+    assigned = session.scalars(select(Assignment).outerjoin(OrgUnit)
+                               .where(or_(through_unit, by_name))
+                               .order_by(Assignment.due_on, Assignment.id))
+    earliest: dict[tuple[str, str], Assignment] = {}
+    for assignment in assigned:  # the same subject twice: the earlier due date applies
+        earliest.setdefault((assignment.subject_kind, assignment.subject_slug), assignment)
+    subjects = {key: subject_of(catalog, *key) for key in earliest}
+    courses = tuple(s for (kind, _), s in subjects.items() if kind == "course" and s)
+    progress = progress_for(session, user.id, courses)
+    certified = set(session.scalars(
+        select(Certificate.subject_slug).where(
+            valid_program_certificate(Certificate, user.id, None, today_))))
+    items = [LearnerAssignment(a, subjects[key],
+                               progress[key[1]].complete if key[0] == "course"
+                               else key[1] in certified, today_)
+             for key, a in earliest.items() if subjects[key]]
+    return sorted(items, key=lambda item: (item.done, item.assignment.due_on))
+
+
+# --- for managers -------------------------------------------------------------------------
+
+def done_condition(catalog: Catalog, kind: str, slug: str, today_: date,
+                   within: str = "") -> ColumnElement[bool]:
+    """Whether the person in the query's User row has done the subject, as SQL.
+
+    `within` (a unit path) limits the lesson count to people under that unit, so a commune's
+    figures read the commune's lesson rows, not the whole course's.
+    """
+    # Plain EXISTS and IN, never a correlated count per person, so the planner can turn them
+    # into one hash (anti-)join however many people the unit holds.
+    if kind == "program":
+        return exists().where(valid_program_certificate(Certificate, User.id, slug, today_))
+    course = catalog.course(slug)
+    if course is None:
+        return false()
+    learner, unit = aliased(User), aliased(OrgUnit)
+    condition = User.id.in_(
+        select(LessonProgress.user_id)
+        .join(learner, learner.id == LessonProgress.user_id)
+        .join(unit, unit.id == learner.org_unit_id)
+        .where(LessonProgress.course_slug == slug, unit.path.startswith(within, autoescape=True),
+               LessonProgress.lesson_slug.in_([l.slug for l in course.lessons]))
+        .group_by(LessonProgress.user_id).having(func.count() == len(course.lessons)))
+    if course.quiz is not None:
+        condition = and_(condition, exists().where(
+            QuizAttempt.user_id == User.id, QuizAttempt.course_slug == slug,
+            QuizAttempt.passed.is_(True)))
+    return condition
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    assignment: Assignment
+    subject: Course | Program | None
+    unit_name: str | None  # None: assigned to listed people
+    assigned: int  # people within the report's units
+    done: int
+    pending: list[tuple[str, str, str]]  # (name, unit, position) of people not done yet, a few
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.assignment.due_on - self.today).days
+
+    @property
+    def state(self) -> str:
+        return state_of(self.done == self.assigned, self.assignment.due_on, self.today)
+
+
+def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
+              people_shown: int = 20) -> list[AssignmentSummary]:
+    """Assignments reaching anyone under `prefix`, counted there; people behind on flagged ones.
+
+    Each assignment costs two aggregate queries (and one list when it is due soon or overdue),
+    so the cost follows the number of assignments, not of people.
+    """
+    unit_path = OrgUnit.path
+    person_unit = aliased(OrgUnit)
+    relevant = session.execute(
+        select(Assignment, OrgUnit.path, OrgUnit.name).outerjoin(OrgUnit)
+        .where(or_(
+            and_(Assignment.org_unit_id.is_not(None),
+                 or_(in_subtree(prefix), literal(prefix).startswith(unit_path))),
+            exists().where(AssignmentPerson.assignment_id == Assignment.id,
+                           AssignmentPerson.user_id == User.id,
+                           User.org_unit_id.in_(select(person_unit.id).where(
+                               person_unit.path.startswith(prefix, autoescape=True))))))
+        .order_by(Assignment.due_on, Assignment.id))
+    results = []
+    for assignment, path, unit_name in relevant:
+        within = path if assignment.org_unit_id is not None and len(path) > len(prefix) \
+            else prefix
+        if assignment.org_unit_id is not None:
+            population = in_subtree(within)
+        else:
+            population = and_(in_subtree(prefix), User.id.in_(
+                select(AssignmentPerson.user_id)
+                .where(AssignmentPerson.assignment_id == assignment.id)))
+        done = done_condition(catalog, assignment.subject_kind, assignment.subject_slug, today_,
+                              within)
+        people = select(func.count()).select_from(User).join(
+            OrgUnit, OrgUnit.id == User.org_unit_id).where(population)
+        summary = AssignmentSummary(
+            assignment, subject_of(catalog, assignment.subject_kind, assignment.subject_slug),
+            unit_name, session.scalar(people), session.scalar(people.where(done)), [], today_)
+        if summary.state in ("overdue", "due-soon"):
+            # The first few by id (cheap on a whole province), then shown in unit and name order.
+            behind = session.execute(
+                people.with_only_columns(User.full_name, OrgUnit.name,
+                                         func.coalesce(User.position, ""), OrgUnit.path)
+                .where(not_(done)).order_by(User.id).limit(people_shown))
+            summary.pending.extend((name, unit, position) for name, unit, position, _ in
+                                   sorted(behind, key=lambda row: (row[3], row[0])))
+        results.append(summary)
+    return results

@@ -1,0 +1,344 @@
+"""Campaign reports over HTTP: who sees which units, target arithmetic, charts and exports."""
+from __future__ import annotations
+
+import io
+import itertools
+import secrets
+from datetime import date, datetime, timedelta, timezone
+
+import openpyxl
+import pytest
+
+from lms.extensions import db
+from lms.models import Certificate, LessonProgress, OrgUnit, QuizAttempt, Target, User
+from lms.services import reports
+from lms.services.accounts import HASHER
+from lms.services.org import add_units
+
+from conftest import PASSWORD
+
+PASSWORD_HASH = HASHER.hash(PASSWORD)
+UNITS = [
+    {"code": "P", "name": "Tỉnh Thử Nghiệm", "parent_code": "", "kind": "province"},
+    {"code": "P-C1", "name": "Xã Một", "parent_code": "P", "kind": "commune"},
+    {"code": "P-C1-G1", "name": "Tổ dân phố Một", "parent_code": "P-C1", "kind": "group"},
+    {"code": "P-C2", "name": "Phường Hai", "parent_code": "P", "kind": "ward"},
+    {"code": "Q", "name": "Tỉnh Khác", "parent_code": "", "kind": "province"},
+    {"code": "Q-C1", "name": "Xã Khác", "parent_code": "Q", "kind": "commune"},
+]
+
+
+class World:
+    """Units, people and certificates written straight to the database; sign-in over HTTP."""
+
+    numbers = itertools.count(1)
+
+    def __init__(self, app):
+        self.app = app
+        with app.app_context():
+            add_units(db.session, UNITS)
+            db.session.commit()
+
+    def unit(self, code: str) -> OrgUnit:
+        return db.session.query(OrgUnit).filter_by(code=code).one()
+
+    def person(self, name: str, unit: str, role: str = "learner", audience: str = "citizen",
+               birth_year: int | None = None, scope: str | None = None,
+               position: str | None = None) -> str:
+        """Adds someone; returns the phone number they sign in with."""
+        number = next(self.numbers)
+        with self.app.app_context():
+            db.session.add(User(
+                phone=f"+84912{number:06d}", full_name=name, password_hash=PASSWORD_HASH,
+                org_unit_id=self.unit(unit).id, role=role, audience=audience,
+                birth_year=birth_year, position=position, session_token=secrets.token_hex(8),
+                scope_unit_id=self.unit(scope).id if scope else None))
+            db.session.commit()
+        return f"0912{number:06d}"
+
+    def user_id(self, phone: str) -> int:
+        with self.app.app_context():
+            return db.session.query(User).filter_by(phone="+84" + phone[1:]).one().id
+
+    def certify(self, phone: str, program: str = "citizen-basic", issued: datetime | None = None,
+                revoked: bool = False) -> str:
+        code = secrets.token_hex(6).upper()
+        with self.app.app_context():
+            user = db.session.get(User, self.user_id(phone))
+            db.session.add(Certificate(
+                code=code, serial=secrets.token_hex(8), user_id=user.id, kind="program",
+                subject_slug=program, holder_name=user.full_name, titles={}, competences=[],
+                issued_at=issued or datetime.now(timezone.utc) - timedelta(hours=1),
+                revoked_at=datetime.now(timezone.utc) if revoked else None))
+            db.session.commit()
+        return code
+
+    def complete_course(self, phone: str, course, when: datetime | None = None) -> None:
+        when = when or datetime.now(timezone.utc) - timedelta(hours=2)
+        with self.app.app_context():
+            user_id = self.user_id(phone)
+            for lesson in course.lessons:
+                db.session.add(LessonProgress(user_id=user_id, course_slug=course.slug,
+                                              lesson_slug=lesson.slug, content_hash="x",
+                                              completed_at=when))
+            if course.quiz:
+                db.session.add(QuizAttempt(
+                    token=secrets.token_urlsafe(16), user_id=user_id, course_slug=course.slug,
+                    quiz_hash="x", draw=[], answers={}, correct_count=5, question_count=5,
+                    score_percent=100, passed=True, started_at=when, submitted_at=when))
+            db.session.commit()
+
+    def target(self, unit: str, value: int, kind: str = "count", audience: str = "citizen",
+               program: str = "citizen-basic", deadline: date | None = None) -> None:
+        with self.app.app_context():
+            db.session.add(Target(org_unit_id=self.unit(unit).id, program_slug=program,
+                                  audience=audience, kind=kind, value=value,
+                                  deadline=deadline or reports.today() + timedelta(days=9)))
+            db.session.commit()
+
+    def client(self, phone: str):
+        client = self.app.test_client()
+        response = client.post("/login", data={"identifier": phone, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+
+@pytest.fixture
+def world(app):
+    return World(app)
+
+
+@pytest.fixture
+def people(world):
+    """Two provinces with people at every level, and staff of each role."""
+    return {
+        "lan": world.person("Nguyễn Thị Lan", "P-C1", birth_year=1999),
+        "hung": world.person("Trần Văn Hùng", "P-C1-G1", birth_year=1980),
+        "mai": world.person("Lê Thị Mai", "P-C2", birth_year=1960),
+        "tuan": world.person("Phạm Minh Tuấn", "P", audience="civil-servant", birth_year=1970,
+                             position="Chuyên viên"),
+        "other": world.person("Võ Văn Khác", "Q-C1"),
+        "manager": world.person("Đỗ Quản Lý", "P-C1", role="manager", scope="P-C1",
+                                audience="civil-servant"),
+        "organiser": world.person("Hà Tổ Chức", "P", role="organiser", scope="P",
+                                  audience="civil-servant"),
+        "admin": world.person("Quản Trị", "Q", role="admin"),
+        "trainer": world.person("Giảng Viên", "P-C2", role="trainer"),
+    }
+
+
+REPORT_URLS = ["/reports/", "/reports/units/P/", "/reports/units/P-C1/",
+               "/reports/units/P/people.csv", "/reports/units/P/units.xlsx",
+               "/reports/assignments/", "/reports/targets/"]
+
+
+@pytest.mark.parametrize("role", ["lan", "trainer"])
+def test_learners_and_trainers_are_refused_every_report_page_and_export(world, people, role):
+    client = world.client(people[role])
+    for url in REPORT_URLS:
+        assert client.get(url).status_code == 403, url
+
+
+def test_reports_need_signing_in(client, people):
+    response = client.get("/reports/units/P/people.csv")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+VISIBLE = {
+    "manager": {"P-C1", "P-C1-G1"},
+    "organiser": {"P", "P-C1", "P-C1-G1", "P-C2"},
+    "admin": {"P", "P-C1", "P-C1-G1", "P-C2", "Q", "Q-C1"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_each_role_sees_exactly_its_units_in_pages_and_exports(world, people, role):
+    client = world.client(people[role])
+    for unit in UNITS:
+        code = unit["code"]
+        expected = 200 if code in VISIBLE[role] else 404
+        for url in (f"/reports/units/{code}/", f"/reports/units/{code}/people.csv",
+                    f"/reports/units/{code}/people.xlsx", f"/reports/units/{code}/units.csv"):
+            assert client.get(url).status_code == expected, url
+    assert client.get("/reports/units/NO-SUCH-UNIT/").status_code == 404
+
+
+def test_the_dashboard_starts_at_the_scope_and_shows_only_units_below(world, people):
+    page = world.client(people["manager"]).get("/reports/").get_data(as_text=True)
+    assert "<h1>Xã Một</h1>" in page and "/reports/units/P-C1-G1/" in page
+    assert "Phường Hai" not in page and "Tỉnh Khác" not in page
+    everything = world.client(people["admin"]).get("/reports/").get_data(as_text=True)
+    assert "/reports/units/P/" in everything and "/reports/units/Q/" in everything
+
+
+def test_a_manager_export_lists_only_people_in_their_units(world, people):
+    text = world.client(people["manager"]).get("/reports/units/P-C1/people.csv").data.decode()
+    assert "Nguyễn Thị Lan" in text and "Trần Văn Hùng" in text and "Đỗ Quản Lý" in text
+    for outside in ("Lê Thị Mai", "Phạm Minh Tuấn", "Võ Văn Khác"):
+        assert outside not in text
+    whole = world.client(people["organiser"]).get("/reports/units/P/people.csv").data.decode()
+    assert "Lê Thị Mai" in whole and "Võ Văn Khác" not in whole
+
+
+def test_a_manager_without_a_scope_unit_sees_nothing(world, people):
+    phone = world.person("Chưa Phân Công", "P-C1", role="manager")
+    client = world.client(phone)
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/units/P-C1/").status_code == 404
+
+
+def _dashboard(app, code):
+    with app.app_context():
+        unit = db.session.query(OrgUnit).filter_by(code=code).one()
+        return reports.dashboard(db.session, unit, app.extensions["lms.catalog"], reports.today())
+
+
+def test_a_count_target_counts_valid_program_certificates_of_its_audience(app, world, people):
+    world.target("P", 4)
+    world.certify(people["lan"])
+    world.certify(people["hung"])
+    world.certify(people["mai"], revoked=True)  # revoked: not counted
+    world.certify(people["tuan"], "civil-servant")  # another audience and program
+    world.certify(people["other"])  # another province
+    report = _dashboard(app, "P")
+    progress = report.targets[0].progress
+    # citizens in P: Lan, Hùng, Mai and the trainer (the manager and organiser are civil servants)
+    assert (progress.members, progress.certified, progress.goal, progress.percent) == (4, 2, 4, 50)
+    assert progress.per_day == 1  # 2 to go over 10 days, the deadline day included
+    page = world.client(people["organiser"]).get("/reports/units/P/").get_data(as_text=True)
+    assert "2 / 4 · 50%" in page
+
+
+def test_a_certificate_issued_after_today_does_not_count_yet(app, world, people):
+    world.target("P", 1)
+    tomorrow = reports.day_start_utc(reports.today() + timedelta(days=1)) + timedelta(minutes=1)
+    world.certify(people["lan"], issued=tomorrow)
+    assert _dashboard(app, "P").targets[0].progress.certified == 0
+
+
+def test_a_percent_target_is_a_share_of_the_audience_rounded_up(app, world, people):
+    world.target("P", 50, kind="percent")
+    world.target("P", 80, kind="percent", audience="civil-servant", program="civil-servant")
+    world.certify(people["mai"])
+    world.certify(people["tuan"], "civil-servant")
+    citizens, servants = (t.progress for t in _dashboard(app, "P").targets)
+    assert (citizens.members, citizens.goal, citizens.certified, citizens.percent) == (4, 2, 1, 50)
+    # civil servants in P: Tuấn, the manager and the organiser; 80% of 3 is 2.4, so 3
+    assert (servants.members, servants.goal, servants.certified, servants.percent) == (3, 3, 1, 33)
+    with app.app_context():
+        measured = {(t.target.audience, t.certified, t.goal) for t in
+                    reports.visible_targets(db.session, db.session.get(
+                        User, world.user_id(people["organiser"])), reports.today())}
+    assert measured == {("citizen", 1, 2), ("civil-servant", 1, 3)}
+
+
+def test_sub_units_add_up_to_the_parent(app, world, people):
+    world.target("P", 3)
+    for phone in (people["lan"], people["hung"], people["mai"]):
+        world.certify(phone)
+    report = _dashboard(app, "P")
+    assert sum(row.tally.people for row in report.sub_units) == report.total.people == 7
+    assert sum(row.tally.certified for row in report.sub_units) == report.total.certified == 3
+    names = [row.unit.name if row.unit else None for row in report.sub_units]
+    assert names == ["Phường Hai", "Xã Một", None]  # None: people directly in the province
+    rows = report.targets[0].rows
+    assert sum(members for _, members, _ in rows) == report.targets[0].progress.members
+    assert sum(certified for _, _, certified in rows) == report.targets[0].progress.certified
+    commune = _dashboard(app, "P-C1")
+    assert commune.total.people == next(r.tally.people for r in report.sub_units
+                                        if r.unit and r.unit.code == "P-C1")
+
+
+def test_per_day_need_and_a_passed_deadline():
+    today = date(2026, 12, 1)
+    target = Target(kind="count", value=30, deadline=date(2026, 12, 5))
+    progress = reports.TargetProgress(target, members=100, certified=20, today=today)
+    assert (progress.remaining, progress.days_left, progress.per_day) == (10, 4, 2)
+    late = reports.TargetProgress(target, members=100, certified=20, today=date(2026, 12, 6))
+    assert late.per_day is None
+    done = reports.TargetProgress(target, members=100, certified=31, today=date(2026, 12, 6))
+    assert (done.remaining, done.per_day, done.percent) == (0, 0, 100)
+
+
+def test_breakdowns_by_audience_and_age_group(app, world, people):
+    world.certify(people["mai"])
+    report = _dashboard(app, "P")
+    year = reports.today().year
+    assert report.by_audience["citizen"].people == 4
+    assert report.by_audience["civil-servant"].people == 3
+    ages = {group: tally.people for group, tally in report.by_age.items()}
+    expected = {"under-30": 0, "30-44": 0, "45-59": 0, "60-plus": 0, "unknown": 0}
+    for born in (1999, 1980, 1960, 1970):
+        age = year - born
+        expected["under-30" if age < 30 else "30-44" if age < 45 else "45-59" if age < 60
+                 else "60-plus"] += 1
+    expected["unknown"] = 3  # the manager, the organiser and the trainer gave no year
+    assert ages == expected
+    assert report.by_age["60-plus" if year - 1960 >= 60 else "45-59"].certified == 1
+
+
+def test_completions_per_day_chart_is_inline_svg_without_style(app, world, people):
+    now = datetime.now(timezone.utc)
+    world.certify(people["lan"], issued=now - timedelta(days=2))
+    world.certify(people["hung"], issued=now - timedelta(days=2, minutes=5))
+    world.certify(people["mai"], issued=now - timedelta(days=40))  # too old for the chart
+    report = _dashboard(app, "P")
+    assert len(report.completions) == 30 and sum(n for _, n in report.completions) == 2
+    page = world.client(people["organiser"]).get("/reports/units/P/").get_data(as_text=True)
+    assert page.count('<svg class="chart" viewBox="0 0 320') == 3
+    assert "style=" not in page and "<script" not in page
+    assert 'role="img" aria-label=' in page and "<details>" in page
+
+
+def test_people_csv_starts_with_a_bom_and_keeps_vietnamese(bundled_catalog, world, people):
+    issued = datetime.now(timezone.utc) - timedelta(hours=1)
+    code = world.certify(people["hung"], issued=issued)
+    world.complete_course(people["hung"], bundled_catalog.course("ai-basics"), when=issued)
+    response = world.client(people["manager"]).get("/reports/units/P-C1/people.csv")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    lines = response.data.decode("utf-8-sig").splitlines()
+    row = next(line for line in lines if line.startswith("Trần Văn Hùng"))
+    day = issued.astimezone(reports.VIETNAM).date().isoformat()
+    assert code in row and row.count(day) == 2 and "Tổ dân phố Một" in row
+    assert len(lines) == 1 + 3  # heading, then Lan, Hùng and the manager
+
+
+def test_people_xlsx_reads_back_with_openpyxl(bundled_catalog, world, people):
+    issued = datetime.now(timezone.utc) - timedelta(hours=1)
+    code = world.certify(people["tuan"], "civil-servant", issued=issued)
+    response = world.client(people["organiser"]).get("/reports/units/P/people.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 7
+    tuan = next(row for row in rows if row[0] == "Phạm Minh Tuấn")
+    assert tuan[3] == "Chuyên viên" and code in tuan
+    day = issued.astimezone(reports.VIETNAM).date()
+    assert any(isinstance(value, datetime) and value.date() == day for value in tuan)
+
+
+def test_unit_summary_export_counts_each_unit_with_everyone_below(world, people):
+    world.certify(people["hung"])
+    response = world.client(people["organiser"]).get("/reports/units/P/units.csv")
+    lines = response.data.decode("utf-8-sig").splitlines()
+    by_code = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+    assert set(by_code) == {"P", "P-C1", "P-C1-G1", "P-C2"}
+    assert by_code["P"][4] == "7" and by_code["P-C1"][4] == "3" and by_code["P-C1-G1"][4] == "1"
+    assert by_code["P"][7] == by_code["P-C1"][7] == by_code["P-C1-G1"][7] == "1"
+
+
+def test_a_target_is_set_through_the_form_within_scope_only(world, people):
+    client = world.client(people["manager"])
+    deadline = (reports.today() + timedelta(days=30)).isoformat()
+    form = {"unit": "P-C1", "program": "citizen-basic", "audience": "citizen",
+            "kind": "percent", "value": "80", "deadline": deadline}
+    assert client.post("/reports/targets/", data=form).status_code == 302
+    page = client.get("/reports/targets/").get_data(as_text=True)
+    assert "Xã Một" in page and "80%" in page
+    outside = client.post("/reports/targets/", data={**form, "unit": "P"})
+    assert outside.status_code == 422
+    too_much = client.post("/reports/targets/", data={**form, "value": "120"})
+    assert too_much.status_code == 422
+    assert "Tỉnh Thử Nghiệm" not in client.get("/reports/targets/").get_data(as_text=True)

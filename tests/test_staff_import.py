@@ -1,0 +1,358 @@
+"""Importing civil servants from CSV or XLSX, and activating the imported accounts."""
+import io
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import OrgUnit, User
+from lms.services.accounts import HASHER
+from tests.conftest import PASSWORD
+
+# Units from the bundled sample list: HN (province) > HN-HK, HN-BD (wards); DB > DB-MP.
+CSV = ("Họ và tên,Số điện thoại hoặc email,Mã đơn vị,Chức vụ\n"
+       "Nguyễn Văn An,0912 345 678,HN-HK,Chuyên viên\n"
+       "Trần Thị Bình,binh@example.vn,HN-HK,\n"
+       "Lê Văn Cường,+84 987 654 321,HN-BD,Phó chủ tịch\n")
+NEW_PASSWORD = "mật khẩu riêng của tôi"
+
+
+def add_staff(app, identifier, role, scope_code=None):
+    """A manager, organiser or admin who can sign in with PASSWORD."""
+    with app.app_context():
+        scope = db.session.scalar(select(OrgUnit).where(OrgUnit.code == scope_code))
+        db.session.add(User(full_name=f"{role} {identifier}", email=identifier, role=role,
+                            scope_unit_id=scope.id if scope else None,
+                            password_hash=HASHER.hash(PASSWORD), session_token="t"))
+        db.session.commit()
+
+
+def signed_in(app, role="manager", scope_code="HN-HK", identifier=None):
+    identifier = identifier or f"{role}@example.vn"
+    add_staff(app, identifier, role, scope_code)
+    client = app.test_client()
+    client.get("/language/en")  # assertions in English hold once the strings are translated
+    assert client.post("/login", data={"identifier": identifier,
+                                       "password": PASSWORD}).status_code == 302
+    return client
+
+
+def upload(client, data: bytes, name="staff.csv"):
+    return client.post("/staff/import", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def confirm(client, page):
+    """Presses "Import these people" on a dry-run page."""
+    text = page.get_data(as_text=True)
+    fields = dict(re.findall(r'<input id="(sheet|digest)" name="\1" type="hidden" value="([^"]*)"',
+                             text))
+    assert set(fields) == {"sheet", "digest"}, text
+    return client.post("/staff/import/confirm", data=fields)
+
+
+def codes(page) -> dict[str, str]:
+    """Name -> code on the printable codes page."""
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td>[^<]*</td>"
+                      r'<td class="code">(\d{4} \d{4})</td></tr>', page.get_data(as_text=True))
+    return dict(rows)
+
+
+def people(app) -> dict[str, tuple]:
+    with app.app_context():
+        return {(user.phone or user.email): (user.full_name, user.org_unit.code if user.org_unit
+                                             else None, user.position, user.audience,
+                                             user.password_hash, user.activation_code_hash)
+                for user in db.session.scalars(select(User).where(User.role == "learner"))}
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_dry_run_shows_the_plan_and_writes_nothing(app):
+    client = signed_in(app, "organiser", "HN")
+    page = upload(client, CSV.encode())
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "3 new accounts" in text and text.count("New account") == 3
+    assert "Import these people" in text
+    assert people(app) == {}
+
+
+def test_confirming_creates_civil_servants_with_one_time_codes(app):
+    client = signed_in(app, "organiser", "HN")
+    page = confirm(client, upload(client, CSV.encode()))
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = codes(page)
+    assert set(shown) == {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"}
+    assert len(set(shown.values())) == 3
+    found = people(app)
+    assert found["+84912345678"][:5] == ("Nguyễn Văn An", "HN-HK", "Chuyên viên",
+                                        "civil-servant", "!")
+    assert found["binh@example.vn"][2] is None
+    assert found["+84987654321"][1] == "HN-BD"
+    code_hash = found["+84912345678"][5]
+    assert code_hash.startswith("$argon2id$")
+    assert HASHER.verify(code_hash, shown["Nguyễn Văn An"].replace(" ", ""))
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.phone == "+84912345678"))
+        expires = user.activation_expires_at.replace(tzinfo=timezone.utc)
+    assert timedelta(days=29) < expires - datetime.now(timezone.utc) <= timedelta(days=30)
+
+
+def test_importing_the_same_file_again_changes_nothing(app):
+    client = signed_in(app, "organiser", "HN")
+    confirm(client, upload(client, CSV.encode()))
+    before = people(app)
+    again = upload(client, CSV.encode())
+    text = again.get_data(as_text=True)
+    assert "3 people unchanged" in text and "0 new accounts" in text
+    assert "Import these people" not in text and "Nothing to do" in text
+    assert people(app) == before
+
+
+def test_confirming_twice_does_not_import_twice(app):
+    client = signed_in(app, "organiser", "HN")
+    dry_run = upload(client, CSV.encode())
+    confirm(client, dry_run)
+    before = people(app)
+    replay = confirm(client, dry_run)
+    assert replay.status_code == 409
+    assert "Something changed since you checked this file" in replay.get_data(as_text=True)
+    assert people(app) == before
+
+
+def test_an_xlsx_with_a_title_row_and_phone_numbers_stored_as_numbers(app):
+    client = signed_in(app)
+    data = xlsx([["DANH SÁCH CÁN BỘ PHƯỜNG HOÀN KIẾM"],
+                 ["STT", "Họ và tên", "Số điện thoại", "Mã đơn vị", "Chức vụ"],
+                 [1, "Phạm Thị Dung", 912000111, "HN-HK", "Công chức"],
+                 [],
+                 [2, "Hoàng Văn Em", "0912 000 222", "HN-HK", None]])
+    page = confirm(client, upload(client, data, "staff.xlsx"))
+    assert page.status_code == 200
+    assert set(codes(page)) == {"Phạm Thị Dung", "Hoàng Văn Em"}
+    found = people(app)
+    assert found["+84912000111"][:3] == ("Phạm Thị Dung", "HN-HK", "Công chức")
+    assert found["+84912000222"][2] is None
+
+
+def test_a_semicolon_csv_with_a_bom_and_english_headers(app):
+    client = signed_in(app)
+    data = ("\ufefffull_name;phone_or_email;unit_code;position\n"
+            "Đỗ Thị Giang;0977 111 222;HN-HK;Văn thư\n").encode()
+    page = upload(client, data)
+    assert "1 new account" in page.get_data(as_text=True)
+    confirm(client, page)
+    assert people(app)["+84977111222"][:3] == ("Đỗ Thị Giang", "HN-HK", "Văn thư")
+
+
+@pytest.mark.parametrize("row, message", [
+    (",0912 345 678,HN-HK,", "Row 3, column A (Họ và tên): the name is empty."),
+    ("Ngô Văn Hùng,0123 456,HN-HK,", "Row 3, column B (Số điện thoại hoặc email): this is not "
+                                     "a Vietnamese mobile number"),
+    ("Ngô Văn Hùng,hung@example,HN-HK,", "Row 3, column B (Số điện thoại hoặc email): this "
+                                         "email address does not look right."),
+    ("Ngô Văn Hùng,0912.345.678,HN-HK,", "Row 3, column B (Số điện thoại hoặc email): the same "
+                                         "person is already on row 2."),
+    ("Ngô Văn Hùng,0987 000 111,XX-99,", "Row 3, column C (Mã đơn vị): there is no unit with "
+                                         "the code “XX-99”."),
+    ("Ngô Văn Hùng,0987 000 111,,", "Row 3, column C (Mã đơn vị): the unit code is empty."),
+    ("Ngô Văn Hùng,0987 000 111,HN-BD,", "Row 3, column C (Mã đơn vị): the unit “HN-BD” is not "
+                                         "one of the units you manage."),
+])
+def test_a_wrong_row_is_named_with_its_column_and_nothing_is_imported(app, row, message):
+    client = signed_in(app)  # a manager of HN-HK only
+    data = ("Họ và tên,Số điện thoại hoặc email,Mã đơn vị,Chức vụ\n"
+            "Nguyễn Văn An,0912 345 678,HN-HK,Chuyên viên\n" + row + "\n").encode()
+    page = upload(client, data)
+    text = page.get_data(as_text=True)
+    assert message in text
+    assert "Nothing has been imported" in text and "Import these people" not in text
+    assert people(app) == {}
+
+
+def test_a_manager_cannot_import_into_a_unit_outside_their_scope_even_by_crafting_the_form(app):
+    organiser = signed_in(app, "organiser", "HN")
+    dry_run = upload(organiser, CSV.encode())  # fine for the organiser of the province
+    manager = signed_in(app, "manager", "HN-HK")
+    page = confirm(manager, dry_run)  # the same hidden fields, posted by a manager of HN-HK
+    assert page.status_code == 409
+    assert "the unit “HN-BD” is not one of the units you manage." in page.get_data(as_text=True)
+    assert people(app) == {}
+
+
+def test_a_person_registered_elsewhere_cannot_be_pulled_in_by_a_manager(app, learners):
+    learners.register(identifier="0912345678")  # a learner of the first sample commune/ward
+    with app.app_context():
+        learner = db.session.scalar(select(User).where(User.phone == "+84912345678"))
+        learner.org_unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "DB-MP"))
+        db.session.commit()
+    client = signed_in(app)
+    text = upload(client, "full_name,phone_or_email,unit_code,position\n"
+                          "Nguyễn Văn An,0912345678,HN-HK,\n".encode()).get_data(as_text=True)
+    assert "Row 2, column B (phone_or_email): this person already has an account in a unit " \
+           "you do not manage." in text
+
+
+def test_an_existing_account_is_updated_not_duplicated_and_keeps_its_password(app, learners):
+    learners.register(identifier="0912345678", name="Nguyễn Văn An")
+    with app.app_context():
+        learner = db.session.scalar(select(User).where(User.phone == "+84912345678"))
+        learner.org_unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "HN-BD"))
+        db.session.commit()
+    client = signed_in(app, "organiser", "HN")
+    dry_run = upload(client, CSV.encode())
+    assert "Update: unit, position, counted as a civil servant" in dry_run.get_data(as_text=True)
+    page = confirm(client, dry_run)
+    assert "Nguyễn Văn An" not in codes(page)  # they can already sign in
+    found = people(app)
+    assert len(found) == 3
+    assert found["+84912345678"][1:4] == ("HN-HK", "Chuyên viên", "civil-servant")
+    assert found["+84912345678"][4].startswith("$argon2id$")
+    assert learners.login(app.test_client(), "0912345678").status_code == 302
+
+
+def test_learners_and_visitors_cannot_import(app, learners):
+    client = learners.register()
+    assert client.get("/staff/import").status_code == 403
+    assert upload(client, CSV.encode()).status_code == 403
+    assert app.test_client().get("/staff/import").status_code == 302
+    assert people(app)["+84912000001"][3] == "citizen"
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv", "is not a CSV or Excel (.xlsx) table"),
+    (b"PK\x03\x04garbage that is not a zip", "staff.xlsx", "This Excel file cannot be read"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "staff.xls", "This is an old Excel file (.xls)"),
+    ("Ho va ten,So dien thoai,Ma don vi,Chuc vu\nLê Hà,0912345678,HN-HK,\n".encode("latin-1"),
+     "staff.csv", "is not in UTF-8"),
+    (b"a,b,c\n1,2,3\n", "staff.csv", "No header row found"),
+    ("Họ và tên,Số điện thoại\nAn,0912345678\n".encode(), "staff.csv",
+     "Row 1 has no column for: unit code, position."),
+    ("Họ và tên,Số điện thoại,Mã đơn vị,Chức vụ\n".encode(), "staff.csv",
+     "The file has a header but no people in it."),
+])
+def test_a_file_that_cannot_be_read_gets_a_clear_message(app, data, name, message):
+    client = signed_in(app)
+    page = upload(client, data, name)
+    assert page.status_code == 422
+    assert message in page.get_data(as_text=True)
+
+
+def test_a_file_over_5_mb_is_refused_with_a_clear_message(app):
+    client = signed_in(app)
+    # Built by hand: the test client would spool a body this big to a file it never closes.
+    body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\n" + b"x" * (5 * 1024 * 1024 + 100 * 1024)
+            + b"\r\n--b--\r\n")
+    page = client.post("/staff/import", data=body, content_type="multipart/form-data; boundary=b")
+    assert page.status_code == 413
+    assert "The file is larger than 5 MB" in page.get_data(as_text=True)
+
+
+def test_a_garbled_confirmation_is_refused_without_writing(app):
+    client = signed_in(app)
+    response = client.post("/staff/import/confirm", data={"sheet": "bm90IHppcA==", "digest": "x"})
+    assert response.status_code == 400
+    assert people(app) == {}
+
+
+def imported(app, csv=CSV) -> dict[str, str]:
+    client = signed_in(app, "organiser", "HN", identifier="importer@example.vn")
+    return codes(confirm(client, upload(client, csv.encode())))
+
+
+def activate(client, identifier, code, password=NEW_PASSWORD):
+    return client.post("/activate", data={"identifier": identifier, "code": code,
+                                          "password": password})
+
+
+def test_the_right_code_activates_the_account_and_signs_in(app):
+    code = imported(app)["Nguyễn Văn An"]
+    client = app.test_client()
+    response = activate(client, "0912.345.678", code)
+    assert response.status_code == 302 and response.headers["Location"] == "/me/"
+    assert client.get("/me/").status_code == 200
+    found = people(app)["+84912345678"]
+    assert found[4].startswith("$argon2id$") and found[5] is None
+    assert app.test_client().post("/login", data={"identifier": "0912345678",
+                                                  "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_the_code_works_only_once(app):
+    code = imported(app)["Nguyễn Văn An"]
+    assert activate(app.test_client(), "0912345678", code).status_code == 302
+    client = app.test_client()
+    client.get("/language/en")
+    again = activate(client, "0912345678", code, "một mật khẩu khác nữa")
+    assert again.status_code == 200
+    assert "the code has expired" in again.get_data(as_text=True)
+    assert client.get("/me/").status_code == 302  # not signed in
+    assert app.test_client().post("/login", data={"identifier": "0912345678",
+                                                  "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_a_wrong_code_an_unknown_account_and_another_persons_code_get_the_same_answer(app):
+    shown = imported(app)
+    client = app.test_client()
+    client.get("/language/en")
+
+    def message(response):
+        return response.get_data(as_text=True).split('<p class="error"', 1)[1].split("</p>")[0]
+
+    wrong = activate(client, "0912345678", "0000 0000")
+    unknown = activate(client, "0999999999", shown["Nguyễn Văn An"])
+    someone_elses = activate(client, "0912345678", shown["Trần Thị Bình"])
+    assert wrong.status_code == unknown.status_code == someone_elses.status_code == 200
+    assert message(wrong) == message(unknown) == message(someone_elses)
+    assert "the code has expired" in message(wrong)
+    assert people(app)["+84912345678"][4] == "!"
+
+
+def test_an_expired_code_does_not_work(app):
+    code = imported(app)["Nguyễn Văn An"]
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.phone == "+84912345678"))
+        user.activation_expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+        db.session.commit()
+    assert activate(app.test_client(), "0912345678", code).status_code == 200
+    assert people(app)["+84912345678"][4] == "!"
+
+
+def test_re_importing_gives_a_new_code_only_to_people_whose_code_expired(app):
+    imported(app)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.phone == "+84912345678"))
+        user.activation_expires_at = datetime.now(timezone.utc) - timedelta(days=1)
+        db.session.commit()
+    client = signed_in(app, "organiser", "HN")
+    page = confirm(client, upload(client, CSV.encode()))
+    assert set(codes(page)) == {"Nguyễn Văn An"}
+
+
+def test_a_weak_password_is_refused_and_the_code_still_works(app):
+    code = imported(app)["Nguyễn Văn An"]
+    client = app.test_client()
+    client.get("/language/en")
+    weak = activate(client, "0912345678", code, "12345678")
+    assert "too easy to guess" in weak.get_data(as_text=True)
+    assert activate(client, "0912345678", code).status_code == 302
+
+
+def test_the_eleventh_rapid_activation_attempt_is_slowed(app):
+    imported(app)
+    client = app.test_client()
+    statuses = [activate(client, "0912 345 678", f"{n:08d}").status_code for n in range(11)]
+    assert statuses == [200] * 10 + [429]
