@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 
 from lms.extensions import db, limiter, login_manager
 from lms.models import User
@@ -18,12 +19,27 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.extend(SECURITY_HEADERS)  # no view sets these itself
     return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once instead of per request."""
+
+    def get_signing_serializer(self, app: Flask):
+        signer = app.extensions.get("lms.session_signer")
+        if signer is None:
+            signer = app.extensions["lms.session_signer"] = super().get_signing_serializer(app)
+        return signer
 
 
 @login_manager.user_loader
@@ -47,3 +63,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself
     app.after_request(add_security_headers)
+    app.session_interface = SessionInterface()

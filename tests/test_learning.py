@@ -100,3 +100,16 @@ def test_cached_lesson_pages_follow_the_chosen_language(app, bundled_catalog):
             as_text=True)
         page = english.get("/courses/ai-basics/what-is-ai/").get_data(as_text=True)
         assert lesson.title("en") in page and '<html lang="en">' in page
+
+
+def test_a_remembered_learner_without_a_session_gets_their_own_page(app, learners):
+    reader = app.test_client()
+    learners.register(reader, identifier="0912345678")
+    reader.post("/logout")
+    reader.post("/login", data={"identifier": "0912345678", "password": "một câu dễ nhớ",
+                                "remember": "y"})
+    assert reader.get_cookie("remember_token") is not None
+    app.test_client().get("/courses/ai-basics/what-is-ai/")  # fills the shared copy
+    reader.delete_cookie("session")  # the browser was closed; only "remember me" is left
+    page = reader.get("/courses/ai-basics/what-is-ai/").get_data(as_text=True)
+    assert "Đánh dấu đã học và học tiếp" in page

@@ -1,8 +1,8 @@
 """The catalog and course content as learners browse it, and marking lessons done."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, redirect, render_template, request, send_from_directory,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, redirect, render_template, request,
+                   send_from_directory, session, url_for)
 from flask_login import current_user, login_required
 
 from lms.catalog import current_catalog
@@ -46,17 +46,30 @@ def course(slug: str):
 
 
 def personal_page() -> bool:
-    """Pages for a signed-in person, or carrying a one-off message, are never shared."""
-    return current_user.is_authenticated or bool(session.get("_flashes"))
+    """Pages for a signed-in person, or carrying a one-off message, are never shared.
 
-
-def page_key() -> str:
-    return f"page/{select_language()}/{request.full_path}"
+    Decided from the session and cookies alone, without loading the user: a stale sign-in
+    only means a page is rendered instead of shared, never the reverse.
+    """
+    return ("_user_id" in session or "_flashes" in session
+            or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
 
 
 @bp.get("/courses/<slug>/<lesson_slug>/")
-@cache.cached(key_prefix=page_key, unless=personal_page)
 def lesson(slug: str, lesson_slug: str):
+    # Anonymous readers all get the same page for a language: render it once per process.
+    # (Explicit get/set: the cached() decorator inspects the view's signature every call.)
+    if personal_page():
+        return lesson_page(slug, lesson_slug)
+    key = f"page/{select_language()}/{request.full_path}"
+    page = cache.get(key)
+    if page is None:
+        page = lesson_page(slug, lesson_slug)
+        cache.set(key, page)
+    return page
+
+
+def lesson_page(slug: str, lesson_slug: str) -> str:
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     index = course.lessons.index(lesson)
