@@ -5,7 +5,9 @@ commune drill-down under 1 s each; the CSV export of a 5,000-person unit, stream
 under 5 s. Seeds PostgreSQL with COPY (psycopg 3's cursor.copy): one province, ~40 communes and
 wards, the remaining units below them; learners spread over them, one unit of exactly 5,000
 people; about 10 lesson-progress rows per learner; program certificates (with passed quizzes and
-every lesson) for ~30%; targets and assignments. Then times the pages through Flask's test client.
+every lesson) for ~30%; targets and assignments. Then counts the province once live, runs
+`flask reports refresh` (the cron job that builds the reporting snapshot, timed), and times the
+pages, which read that snapshot, through Flask's test client.
 
     python benchmarks/reports_scale.py --learners 100000          # reduced scale
     python benchmarks/reports_scale.py                            # 1,000,000 learners
@@ -35,6 +37,9 @@ from psycopg import sql  # noqa: E402
 
 from lms import create_app  # noqa: E402
 from lms.config import _database_url  # noqa: E402
+from lms.extensions import db  # noqa: E402
+from lms.models import OrgUnit  # noqa: E402
+from lms.services import reports  # noqa: E402
 from lms.services.accounts import HASHER  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test_reports_bench"
@@ -89,8 +94,12 @@ def seeded_scale(url: str) -> str | None:
     return row[0] if row else None
 
 
+SEED_VERSION = 2  # bump when the schema or the seeded rows change
+
+
 def scale_key(args) -> str:
-    return f"{args.learners}/{args.units}/{args.lesson_rows_per_learner}/{args.certified}"
+    return (f"v{SEED_VERSION}/{args.learners}/{args.units}/{args.lesson_rows_per_learner}/"
+            f"{args.certified}")
 
 
 def make_app(url: str, migrate: bool):
@@ -200,6 +209,11 @@ def seed(args, catalog) -> None:
                 copy.write_row((f"C{user_id:011d}", f"S{user_id:011d}", user_id, "program",
                                 program, f"Người học Nguyễn Văn {user_id}", "{}", "[]", issued,
                                 revoked))
+                # As in the app: each completed course has its own certificate too.
+                for n, course in enumerate(catalog.courses, start=1):
+                    copy.write_row((f"K{user_id:010d}{n}", f"T{user_id:010d}{n}", user_id,
+                                    "course", course.slug, f"Người học Nguyễn Văn {user_id}",
+                                    "{}", "[]", issued, None))
         started = step(f"{len(certified)} certificates and {3 * len(certified)} quiz attempts",
                        started)
 
@@ -257,6 +271,15 @@ def main() -> None:
             "(SELECT count(*) FROM certificates)").fetchone()
     print(f"database: {people} people, {lessons} lesson-progress rows, "
           f"{certificates} certificates")
+    # Counting live, as a dashboard does without a fresh snapshot: once, for comparison.
+    with app.app_context():
+        unit = db.session.query(OrgUnit).filter_by(code="BP").one()
+        started = time.perf_counter()
+        reports.dashboard(db.session, unit, catalog, reports.today())
+        print(f"province figures counted live (no snapshot): {time.perf_counter() - started:.2f} s")
+    refresh = app.test_cli_runner().invoke(args=["reports", "refresh"])
+    assert refresh.exit_code == 0, refresh.output
+    print(f"flask reports refresh (the cron job): {refresh.output.strip()}")
     pages = [("province dashboard", "/reports/", 1.0),
              ("commune drill-down", "/reports/units/BP-C02/", 1.0),
              (f"CSV export of {BIG_UNIT} ({BIG_UNIT_PEOPLE} people)",

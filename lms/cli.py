@@ -9,10 +9,19 @@ from flask.cli import AppGroup
 
 from lms.content import load_catalog
 from lms.extensions import db
-from lms.services import org_import
+from lms.services import org_import, report_snapshot, reports
 
 content_cli = AppGroup("content", help="Check the courses, quizzes and certificates.")
 org_cli = AppGroup("org", help="Organisation units: provinces, communes, wards, units.")
+reports_cli = AppGroup("reports", help="Campaign reports.")
+
+
+@reports_cli.command("refresh")
+def refresh_reports() -> None:
+    """Recount the reporting snapshot that dashboards read (run it every few minutes)."""
+    snapshot = report_snapshot.refresh(db.session, reports.today())
+    db.session.commit()
+    click.echo(f"reporting snapshot refreshed in {snapshot.seconds:.2f} s")
 
 
 @content_cli.command("check")
@@ -64,3 +73,4 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(org_cli)
+    app.cli.add_command(reports_cli)

@@ -47,6 +47,9 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # How many reverse proxies sit in front of the app. Only then are X-Forwarded-* headers
         # trusted, so per-address rate limits see the learner's address, not the proxy's.
         "LMS_PROXY_COUNT": int(environ.get("LMS_PROXY_COUNT") or 0),
+        # Dashboards read the reporting snapshot (`flask reports refresh`, run from cron) while
+        # it is younger than this many seconds, and count live otherwise.
+        "LMS_REPORT_SNAPSHOT_MAX_AGE": int(environ.get("LMS_REPORT_SNAPSHOT_MAX_AGE") or 900),
         "BABEL_DEFAULT_LOCALE": "vi",
         "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": 5000,

@@ -86,6 +86,11 @@ class World:
                     token=secrets.token_urlsafe(16), user_id=user_id, course_slug=course.slug,
                     quiz_hash="x", draw=[], answers={}, correct_count=5, question_count=5,
                     score_percent=100, passed=True, started_at=when, submitted_at=when))
+            # As in the app: completing a course issues its certificate, the dated record.
+            db.session.add(Certificate(
+                code=secrets.token_hex(6).upper(), serial=secrets.token_hex(8), user_id=user_id,
+                kind="course", subject_slug=course.slug, holder_name="x", titles={},
+                competences=[], issued_at=when))
             db.session.commit()
 
     def target(self, unit: str, value: int, kind: str = "count", audience: str = "citizen",
@@ -342,3 +347,72 @@ def test_a_target_is_set_through_the_form_within_scope_only(world, people):
     too_much = client.post("/reports/targets/", data={**form, "value": "120"})
     assert too_much.status_code == 422
     assert "Tỉnh Thử Nghiệm" not in client.get("/reports/targets/").get_data(as_text=True)
+
+
+# The reporting snapshot must say exactly what counting live says.
+
+
+def _snapshot_and_live(app, code, bundled_catalog):
+    from lms.services import assignments, report_snapshot
+
+    with app.app_context():
+        unit = db.session.query(OrgUnit).filter_by(code=code).one()
+        today_ = reports.today()
+        live = reports.dashboard(db.session, unit, bundled_catalog, today_)
+        live_assigned = assignments.summaries(db.session, unit.path, bundled_catalog, today_)
+        snapshot = report_snapshot.refresh(db.session, today_)
+        db.session.commit()
+        fast = reports.dashboard(db.session, unit, bundled_catalog, today_, snapshot)
+        fast_assigned = assignments.summaries(db.session, unit.path, bundled_catalog, today_,
+                                              snapshot=snapshot)
+        return live, fast, live_assigned, fast_assigned
+
+
+def _figures(report):
+    return (report.total, report.by_audience, report.by_age,
+            [(row.unit.code if row.unit else None, row.tally, row.by_audience)
+             for row in report.sub_units],
+            [(view.progress.certified, view.progress.goal, view.progress.members,
+              [(row.unit.code if row.unit else None, members, certified)
+               for row, members, certified in view.rows]) for view in report.targets],
+            report.completions)
+
+
+@pytest.mark.parametrize("code", ["P", "P-C1"])
+def test_the_snapshot_dashboard_equals_counting_live(app, world, people, bundled_catalog, code):
+    from tests.test_assignments import assign
+
+    world.target("P", 3)
+    world.target("P", 50, kind="percent", audience="civil-servant", program="civil-servant")
+    world.certify(people["lan"])
+    world.certify(people["hung"], issued=datetime.now(timezone.utc) - timedelta(days=3))
+    world.certify(people["mai"], revoked=True)
+    world.certify(people["tuan"], program="civil-servant")
+    world.complete_course(people["hung"], bundled_catalog.course("ai-basics"))
+    assign(world, "course:ai-basics", 3, unit="P")
+    assign(world, "program:citizen-basic", -2, unit="P-C1")
+    live, fast, live_assigned, fast_assigned = _snapshot_and_live(app, code, bundled_catalog)
+    assert fast.counted_at is not None and live.counted_at is None
+    assert live.total.people > 0 and live.total.certified > 0
+    assert _figures(fast) == _figures(live)
+    assert [(a.assigned, a.done, a.state, a.pending) for a in fast_assigned] == \
+        [(a.assigned, a.done, a.state, a.pending) for a in live_assigned]
+
+
+def test_a_stale_snapshot_is_not_used(app, world, people):
+    from lms.services import report_snapshot
+
+    world.certify(people["lan"])
+    with app.app_context():
+        report_snapshot.refresh(db.session, reports.today())
+        db.session.commit()
+        assert reports.fresh_snapshot(db.session, timedelta(minutes=15)) is not None
+        assert reports.fresh_snapshot(db.session, timedelta(seconds=-1)) is None
+
+
+def test_the_dashboard_page_says_when_its_figures_were_counted(app, world, people):
+    organiser = world.client(people["organiser"])
+    assert "Số liệu được tính lúc" not in organiser.get("/reports/units/P/").get_data(as_text=True)
+    result = app.test_cli_runner().invoke(args=["reports", "refresh"])
+    assert result.exit_code == 0 and "reporting snapshot refreshed" in result.output
+    assert "Số liệu được tính lúc" in organiser.get("/reports/units/P/").get_data(as_text=True)

@@ -5,7 +5,9 @@ from lms.models.certificate import Certificate, CertificatePdf
 from lms.models.org import OrgUnit
 from lms.models.progress import LessonProgress
 from lms.models.quiz import QuizAttempt
+from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.user import User
 
 __all__ = ["Assignment", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
-           "LessonProgress", "OrgUnit", "QuizAttempt", "Target", "User"]
+           "DailyCompletion", "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot",
+           "Target", "UnitTally", "User"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base
@@ -14,7 +15,11 @@ CERTIFICATE_KINDS = ("course", "program")
 
 class Certificate(Base):
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "subject_slug"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "subject_slug"),
+        # Reports count holders per course or program, and per day of issue.
+        Index("ix_certificates_kind_subject_issued", "kind", "subject_slug", "issued_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # What the public verification page is found by: random, unguessable, read aloud easily.

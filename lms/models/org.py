@@ -1,7 +1,7 @@
 """Organisation units: province -> commune/ward -> unit or residential group."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base
@@ -11,6 +11,10 @@ UNIT_KINDS = ("province", "commune", "ward", "unit", "group")
 
 class OrgUnit(Base):
     __tablename__ = "org_units"
+    __table_args__ = (
+        # LIKE 'prefix%' uses an index on PostgreSQL only with pattern ops under a non-C locale.
+        Index("ix_org_units_path_pattern", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

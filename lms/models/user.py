@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base
@@ -17,6 +17,9 @@ def utc_now() -> datetime:
 
 class User(UserMixin, Base):
     __tablename__ = "users"
+    # Reports group people by unit, audience and age group.
+    __table_args__ = (Index("ix_users_unit_audience_birth", "org_unit_id", "audience",
+                            "birth_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)

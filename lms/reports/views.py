@@ -1,8 +1,10 @@
 """Campaign dashboards, assignments, targets and exports, per organisation unit."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, \
-    stream_with_context, url_for
+from datetime import timedelta
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -48,11 +50,14 @@ def unit_or_404(code: str) -> OrgUnit:
 
 def dashboard_page(unit: OrgUnit | None):
     catalog, today = current_catalog(), reports.today()
+    max_age = timedelta(seconds=current_app.config["LMS_REPORT_SNAPSHOT_MAX_AGE"])
+    snapshot = reports.fresh_snapshot(db.session, max_age)
     return render_template(
         "reports/dashboard.html", catalog=catalog, today=today,
         trail=reports.trail(db.session, current_user, unit),
-        report=reports.dashboard(db.session, unit, catalog, today),
-        assigned=assignments.summaries(db.session, unit.path if unit else "", catalog, today))
+        report=reports.dashboard(db.session, unit, catalog, today, snapshot),
+        assigned=assignments.summaries(db.session, unit.path if unit else "", catalog, today,
+                                       snapshot=snapshot))
 
 
 @bp.get("/")

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms.content import Catalog
 from lms.content.schema import Course, Program
-from lms.models import (Assignment, AssignmentPerson, Certificate, LessonProgress, OrgUnit,
-                        QuizAttempt, User)
+from lms.models import (Assignment, AssignmentPerson, Certificate, OrgUnit,
+                        User)
 from lms.services import accounts
 from lms.services.access import scope_path
 from lms.services.progress import progress_for
-from lms.services.reports import ReportError, in_subtree, valid_program_certificate, visible_unit
+from lms.services.reports import (ReportError, in_subtree, snapshot_subtree_totals,
+                                  valid_program_certificate, visible_unit)
 
 DUE_SOON_DAYS = 7
 STATES = ("overdue", "due-soon", "on-time", "done")
@@ -163,26 +164,15 @@ def done_condition(catalog: Catalog, kind: str, slug: str, today_: date,
     `within` (a unit path) limits the lesson count to people under that unit, so a commune's
     figures read the commune's lesson rows, not the whole course's.
     """
-    # Plain EXISTS and IN, never a correlated count per person, so the planner can turn them
-    # into one hash (anti-)join however many people the unit holds.
+    # A plain EXISTS, so the planner can make one hash (anti-)join over any number of people.
     if kind == "program":
         return exists().where(valid_program_certificate(Certificate, User.id, slug, today_))
-    course = catalog.course(slug)
-    if course is None:
+    if catalog.course(slug) is None:
         return false()
-    learner, unit = aliased(User), aliased(OrgUnit)
-    condition = User.id.in_(
-        select(LessonProgress.user_id)
-        .join(learner, learner.id == LessonProgress.user_id)
-        .join(unit, unit.id == learner.org_unit_id)
-        .where(LessonProgress.course_slug == slug, unit.path.startswith(within, autoescape=True),
-               LessonProgress.lesson_slug.in_([l.slug for l in course.lessons]))
-        .group_by(LessonProgress.user_id).having(func.count() == len(course.lessons)))
-    if course.quiz is not None:
-        condition = and_(condition, exists().where(
-            QuizAttempt.user_id == User.id, QuizAttempt.course_slug == slug,
-            QuizAttempt.passed.is_(True)))
-    return condition
+    # Completing a course (every lesson, and the quiz) issues its certificate at once: the
+    # certificate is the recorded, dated fact of completion, and one row to look up.
+    return exists().where(Certificate.user_id == User.id, Certificate.kind == "course",
+                          Certificate.subject_slug == slug, Certificate.revoked_at.is_(None))
 
 
 @dataclass(frozen=True)
@@ -205,7 +195,7 @@ class AssignmentSummary:
 
 
 def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
-              people_shown: int = 20) -> list[AssignmentSummary]:
+              people_shown: int = 20, snapshot=None) -> list[AssignmentSummary]:
     """Assignments reaching anyone under `prefix`, counted there; people behind on flagged ones.
 
     Each assignment costs two aggregate queries (and one list when it is due soon or overdue),
@@ -237,9 +227,14 @@ def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
                               within)
         people = select(func.count()).select_from(User).join(
             OrgUnit, OrgUnit.id == User.org_unit_id).where(population)
+        if snapshot is not None and assignment.org_unit_id is not None:
+            assigned, finished = snapshot_subtree_totals(
+                session, within, assignment.subject_kind, assignment.subject_slug)
+        else:
+            assigned, finished = session.scalar(people), session.scalar(people.where(done))
         summary = AssignmentSummary(
             assignment, subject_of(catalog, assignment.subject_kind, assignment.subject_slug),
-            unit_name, session.scalar(people), session.scalar(people.where(done)), [], today_)
+            unit_name, assigned, finished, [], today_)
         if summary.state in ("overdue", "due-soon"):
             # The first few by id (cheap on a whole province), then shown in unit and name order.
             behind = session.execute(

@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from lms.content import Catalog
-from lms.models import Certificate, OrgUnit, Target, User
+from lms.models import (Certificate, DailyCompletion, OrgUnit, ReportSnapshot, Target,
+                        UnitTally, User)
 from lms.services.access import scope_path
 
 # Campaign days are Vietnam's days: UTC+7 all year round (no daylight saving time).
@@ -163,6 +164,54 @@ def visible_targets(session: Session, viewer: User, today_: date) -> list[Target
     return [target_progress(session, target, today_) for target in targets]
 
 
+# --- the reporting snapshot (see report_snapshot.refresh) ------------------------------------
+
+def fresh_snapshot(session: Session, max_age: timedelta) -> ReportSnapshot | None:
+    latest = session.scalar(select(ReportSnapshot).order_by(ReportSnapshot.refreshed_at.desc())
+                            .limit(1))
+    if latest is None or _aware(latest.refreshed_at) < datetime.now(timezone.utc) - max_age:
+        return None
+    return latest
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
+
+
+def snapshot_unit_counts(session: Session, prefix: str, program_slugs: tuple[str, ...]):
+    """The same rows as reports.unit_counts, read from the snapshot."""
+    query = (select(OrgUnit.path, UnitTally.audience, UnitTally.age_group, UnitTally.people,
+                    UnitTally.certified, UnitTally.programs)
+             .join(OrgUnit, OrgUnit.id == UnitTally.org_unit_id).where(in_subtree(prefix)))
+    for path, audience, group, people, certified, programs in session.execute(query):
+        yield (path, audience, AGE_GROUPS[group], people, certified,
+               {slug: int(programs.get(slug, 0)) for slug in program_slugs})
+
+
+def snapshot_completions_per_day(session: Session, prefix: str, today_: date,
+                                 days: int) -> list[tuple[date, int]]:
+    first = today_ - timedelta(days=days - 1)
+    counted = dict(session.execute(
+        select(DailyCompletion.day, func.sum(DailyCompletion.certified))
+        .join(OrgUnit, OrgUnit.id == DailyCompletion.org_unit_id)
+        .where(in_subtree(prefix), DailyCompletion.day >= first, DailyCompletion.day <= today_)
+        .group_by(DailyCompletion.day)).all())
+    return [(first + timedelta(days=i), int(counted.get(first + timedelta(days=i), 0)))
+            for i in range(days)]
+
+
+def snapshot_subtree_totals(session: Session, path: str, kind: str, slug: str) -> tuple[int, int]:
+    """(people, people who completed the course or hold the program) under a unit's path."""
+    field = UnitTally.courses if kind == "course" else UnitTally.programs
+    people, done = 0, 0
+    for count, held in session.execute(select(UnitTally.people, field)
+                                       .join(OrgUnit, OrgUnit.id == UnitTally.org_unit_id)
+                                       .where(in_subtree(path))):
+        people += count
+        done += int(held.get(slug, 0))
+    return people, done
+
+
 # --- the dashboard ------------------------------------------------------------------------
 
 @dataclass
@@ -207,9 +256,15 @@ class Dashboard:
     targets: list[TargetView]
     completions: list[tuple[date, int]]  # program certificates issued, per day, oldest first
     programs: tuple[str, ...]
+    as_of: datetime | None = None  # when the figures come from the reporting snapshot
+
+    @property
+    def counted_at(self) -> datetime | None:
+        """When the snapshot was counted, in Vietnam time (None: counted live, just now)."""
+        return _aware(self.as_of).astimezone(VIETNAM) if self.as_of else None
 
 
-def _age_group(this_year: int):
+def age_group(this_year: int):
     # Literal years (not bound parameters) so PostgreSQL sees one expression to group by.
     # Small integers (indexes into AGE_GROUPS) group faster than text on a million rows.
     year = User.birth_year
@@ -231,7 +286,7 @@ def unit_counts(session: Session, prefix: str, program_slugs: tuple[str, ...], t
              for i, c in enumerate(certificates)]
     any_flag = (case((or_(*[c.id.is_not(None) for c in certificates]), 1), else_=0)
                 if certificates else literal_column("0")).label("any_program")
-    inner = (select(User.org_unit_id, User.audience, _age_group(today_.year).label("age"),
+    inner = (select(User.org_unit_id, User.audience, age_group(today_.year).label("age"),
                     any_flag, *flags)
              .select_from(User).join(OrgUnit, OrgUnit.id == User.org_unit_id))
     for certificate, slug in zip(certificates, program_slugs):
@@ -253,10 +308,7 @@ def completions_per_day(session: Session, prefix: str, today_: date,
                         days: int = COMPLETION_DAYS) -> list[tuple[date, int]]:
     """Program certificates issued (and not revoked) per Vietnam day, the last `days` days."""
     first = today_ - timedelta(days=days - 1)
-    if session.get_bind().dialect.name == "postgresql":
-        day = func.date(func.timezone("Asia/Ho_Chi_Minh", Certificate.issued_at))
-    else:  # SQLite keeps UTC text; Vietnam has had a fixed offset since 1975
-        day = func.date(Certificate.issued_at, "+7 hours")
+    day = vietnam_day(session, Certificate.issued_at)
     inner = (select(day.label("day")).select_from(Certificate)
              .join(User, User.id == Certificate.user_id)
              .join(OrgUnit, OrgUnit.id == User.org_unit_id)
@@ -271,14 +323,25 @@ def completions_per_day(session: Session, prefix: str, today_: date,
             for i in range(days)]
 
 
+def vietnam_day(session: Session, moment):
+    """The Vietnam calendar day of a stored UTC time, as SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Ho_Chi_Minh", moment))
+    return func.date(moment, "+7 hours")  # SQLite keeps UTC text; no DST in Vietnam since 1975
+
+
 def _child_id(path: str, depth: int) -> int | None:
     parts = path.strip("/").split("/")
     return int(parts[depth]) if len(parts) > depth else None
 
 
 def dashboard(session: Session, unit: OrgUnit | None, catalog: Catalog,
-              today_: date) -> Dashboard:
-    """The campaign page for `unit` (None: every unit), one level of sub-units down."""
+              today_: date, snapshot: ReportSnapshot | None = None) -> Dashboard:
+    """The campaign page for `unit` (None: every unit), one level of sub-units down.
+
+    With a `snapshot`, counts come from its tallies (fast at any size) instead of live.
+    """
+
     prefix = unit.path if unit else ""
     depth = len(prefix.strip("/").split("/")) if prefix else 0
     targets = list(session.scalars(select(Target).where(Target.org_unit_id == unit.id)
@@ -292,8 +355,9 @@ def dashboard(session: Session, unit: OrgUnit | None, catalog: Catalog,
     by_age = {g: Tally() for g in AGE_GROUPS}
     per_child: dict[int | None, Tally] = {c.id: Tally() for c in children}
     per_child_audience: dict[tuple[int | None, str], Tally] = {}
-    for path, audience, age, people, certified, per_program in unit_counts(
-            session, prefix, programs, today_):
+    counts = (snapshot_unit_counts(session, prefix, programs) if snapshot
+              else unit_counts(session, prefix, programs, today_))
+    for path, audience, age, people, certified, per_program in counts:
         child = _child_id(path, depth)
         for tally in (total, by_audience.setdefault(audience, Tally()), by_age[age],
                       per_child.setdefault(child, Tally()),
@@ -314,5 +378,7 @@ def dashboard(session: Session, unit: OrgUnit | None, catalog: Catalog,
         target_views.append(TargetView(progress, [
             (row, row.by_audience[target.audience].people,
              row.by_audience[target.audience].programs[target.program_slug]) for row in rows]))
-    return Dashboard(unit, total, rows, by_audience, by_age, target_views,
-                     completions_per_day(session, prefix, today_), programs)
+    completions = (snapshot_completions_per_day(session, prefix, today_, COMPLETION_DAYS)
+                   if snapshot else completions_per_day(session, prefix, today_))
+    return Dashboard(unit, total, rows, by_audience, by_age, target_views, completions, programs,
+                     snapshot.refreshed_at if snapshot else None)
