@@ -191,3 +191,11 @@ def test_rate_limits_are_shared_through_redis_when_configured(make_app, learners
         for n in range(11)]
     assert tries == [200] * 10 + [429]
     redis.Redis.from_url(url).flushdb()
+
+
+def test_repeated_sign_ups_for_one_number_are_slowed(client, learners):
+    learners.register(identifier="0912345678")
+    statuses = [client.post("/register", data={
+        "identifier": "0912.345.678", "full_name": "Ai Đó", "password": "một câu dễ nhớ",
+        "org_unit": learners.unit_id()}).status_code for _ in range(10)]
+    assert statuses[:9] == [200] * 9 and statuses[9] == 429  # the first try was the sign-up

@@ -33,6 +33,7 @@ def unit_choices() -> dict[str, list[tuple[int, str]]]:
 
 # Generous per address: a community digital point signs up many people from one connection.
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", key_func=account_key, methods=["POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def register():
     form = RegisterForm(next=request.args.get("next"))
