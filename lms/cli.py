@@ -9,11 +9,36 @@ from flask.cli import AppGroup
 
 from lms.content import load_catalog
 from lms.extensions import db
-from lms.services import org_import, report_snapshot, reports
+from lms.services import access, accounts, org_import, report_snapshot, reports
 
 content_cli = AppGroup("content", help="Check the courses, quizzes and certificates.")
 org_cli = AppGroup("org", help="Organisation units: provinces, communes, wards, units.")
 reports_cli = AppGroup("reports", help="Campaign reports.")
+users_cli = AppGroup("users", help="People's roles.")
+
+
+@users_cli.command("set-role")
+@click.argument("identifier")
+@click.argument("role", type=click.Choice(access.ROLES))
+@click.option("--unit", "unit_code", help="Unit code a manager or organiser is responsible for.")
+def set_role(identifier: str, role: str, unit_code: str | None) -> None:
+    """Give the account with this phone number or email a role, e.g.
+
+    flask users set-role 0912345678 manager --unit HN-HK
+    """
+    try:
+        user = accounts.find_account(db.session, accounts.parse_identifier(identifier))
+    except accounts.AccountError:
+        user = None
+    if user is None:
+        raise click.ClickException(f'no account has the phone number or email "{identifier}"')
+    try:
+        access.grant_role(db.session, user, role, unit_code)
+    except access.RoleError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    scope = f" of {unit_code}" if unit_code else ""
+    click.echo(f"{user.full_name} is now {role}{scope}")
 
 
 @reports_cli.command("refresh")
@@ -74,3 +99,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(users_cli)

@@ -35,3 +35,23 @@ def visible_units(session: Session, user: User) -> Select:
 def can_see_unit(session: Session, user: User, unit: OrgUnit) -> bool:
     path = scope_path(session, user)
     return path is not None and unit.path.startswith(path)
+
+
+class RoleError(ValueError):
+    """A role cannot be granted as asked; the message says why, in plain words."""
+
+
+def grant_role(session: Session, user: User, role: str, scope_code: str | None) -> None:
+    """Makes `user` a learner, trainer, manager (of a unit), organiser (of a tree) or admin."""
+    if role not in ROLES:
+        raise RoleError(f'unknown role "{role}": use one of {", ".join(ROLES)}')
+    scope = None
+    if role in SCOPED_ROLES:
+        if not scope_code:
+            raise RoleError(f"a {role} needs the code of the unit they are responsible for")
+        scope = session.scalar(select(OrgUnit).where(OrgUnit.code == scope_code))
+        if scope is None:
+            raise RoleError(f'there is no unit with the code "{scope_code}"')
+    elif scope_code:
+        raise RoleError(f"a {role} is not responsible for a unit: leave out the unit")
+    user.role, user.scope_unit_id = role, scope.id if scope else None
