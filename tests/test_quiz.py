@@ -148,3 +148,30 @@ def test_every_bundled_quiz_can_be_passed(client, learners, bundled_catalog, slu
     response = client.post(f"/courses/{slug}/quiz/", data={
         "attempt": form["attempt"], **answers(bundled_catalog, slug, form["keys"])})
     assert "100%" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_trainers_see_which_questions_learners_get_wrong(app, learners, bundled_catalog):
+    from lms.models import User
+
+    quiz = bundled_catalog.course("ai-basics").quiz
+    for right in (True, False):
+        client = learners.register()
+        form = form_of(client.get("/courses/ai-basics/quiz/").get_data(as_text=True))
+        client.post("/courses/ai-basics/quiz/", data={
+            "attempt": form["attempt"], **answers(bundled_catalog, "ai-basics", form["keys"],
+                                                  right)})
+    from lms.services.quiz_stats import question_statistics
+    with app.app_context():
+        stats = question_statistics(db.session, bundled_catalog.course("ai-basics"))
+    answered = [s for s in stats if s.answered]
+    assert sum(s.answered for s in stats) == 2 * quiz.questions_per_attempt
+    assert answered[0].percent_right <= answered[-1].percent_right  # hardest first
+    assert any(s.most_picked_wrong_option is not None for s in answered)
+
+    trainer = learners.register(identifier="0977000000")
+    assert trainer.get("/admin/questions/").status_code == 403
+    with app.app_context():
+        db.session.query(User).filter_by(phone="+84977000000").one().role = "trainer"
+        db.session.commit()
+    page = trainer.get("/admin/questions/").get_data(as_text=True)
+    assert bundled_catalog.course("ai-basics").title("vi") in page
