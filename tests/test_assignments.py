@@ -194,3 +194,13 @@ def test_people_assignments_count_only_people_in_the_viewers_units(world, people
         (whole,) = assignments.summaries(db.session, province.path, catalog, reports.today())
     assert (mine.assigned, mine.done, mine.state) == (1, 0, "due-soon")
     assert (whole.assigned, whole.done) == (2, 1)
+
+
+def test_a_manager_without_a_scope_unit_cannot_assign_to_anyone_by_name(world, people):
+    unscoped = world.client(world.person("Chưa Phân Công", "P-C1", role="manager"))
+    response = unscoped.post("/reports/assignments/", data={
+        "subject": "course:ai-basics", "unit": "", "people": people["mai"], "due_on": due(10)})
+    assert response.status_code == 422
+    assert people["mai"] in response.get_data(as_text=True)  # as unknown as a typo
+    with world.app.app_context():
+        assert db.session.query(Assignment).count() == 0

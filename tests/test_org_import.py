@@ -120,3 +120,21 @@ def test_a_dry_run_writes_nothing(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "3 added, 0 renamed, 0 unchanged (dry run: nothing written)" in result.output
     assert "HP" not in units(app)
+
+
+@pytest.mark.parametrize("code", ["HP/LC", "..", "."])
+def test_a_code_that_cannot_be_part_of_a_web_address_is_refused(app, runner, tmp_path, code):
+    # The reports open a unit at /reports/units/<code>/: such a unit could never be opened.
+    result = runner.invoke(args=["org", "import",
+                                 write(tmp_path, HEADER + f"{code},Hải Phòng,,province\n")])
+    assert result.exit_code == 1
+    assert 'row 2, column "code": the code cannot contain "/" or be only dots' in result.output
+    assert code not in units(app)
+
+
+def test_a_file_that_is_not_a_table_is_refused_without_a_traceback(runner, tmp_path):
+    result = runner.invoke(args=["org", "import",
+                                 write(tmp_path, HEADER + "HP," + "x" * 200_000 + ",,province\n")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "not a CSV table" in result.output

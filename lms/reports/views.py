@@ -85,7 +85,7 @@ def export(code: str, what: str, fmt: str):
     header = [exports.heading(column, catalog, language) for column in columns]
     data = rows(db.session, unit.path, catalog, reports.today())
     filename = f"{unit.code}-{what}-{reports.today().isoformat()}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"',
+    headers = {"Content-Disposition": exports.attachment(filename),
                "Cache-Control": "no-store"}
     if fmt == "csv":
         return Response(stream_with_context(exports.csv_lines(header, data)),

@@ -44,7 +44,8 @@ def parse_identifier(raw: str) -> Identifier:
     """A phone number (09x..., +84 9x..., with spaces, dots or dashes) or an email address."""
     text = (raw or "").strip()
     if "@" in text:
-        if not EMAIL.match(text) or len(text) > 254:
+        # Length first: on a long crafted text the pattern takes quadratic time.
+        if len(text) > 254 or not EMAIL.match(text):
             raise AccountError("identifier", "bad-email")
         return Identifier("email", text.lower())
     digits = re.sub(r"[\s.\-()]", "", text)

@@ -92,7 +92,9 @@ class UnknownPeople(ReportError):
 
 def _people_in_scope(session: Session, viewer: User, identifiers: list[str]) -> list[int]:
     """Ids of the people named; someone outside the viewer's units is as unknown as a typo."""
-    prefix = scope_path(session, viewer) or ""
+    prefix = scope_path(session, viewer)
+    if prefix is None:  # no units at all, not every unit
+        raise UnknownPeople(identifiers)
     found, unknown = [], []
     for raw in identifiers:
         try:

@@ -77,7 +77,10 @@ def read_units_csv(data: bytes) -> tuple[list[UnitRow], list[UnitProblem]]:
                                          "\"CSV UTF-8\" and try again")]
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:  # a cell over the csv module's size limit, say
+        return [], [UnitProblem(1, None, f"the file is not a CSV table ({error})")]
     header = [clean(name).lower() for name in (records[0] if records else [])]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
@@ -134,6 +137,9 @@ def _row_problems(row: UnitRow, first_row: dict[str, int],
         problem("code", "the code is empty")
     elif len(row.code) > MAX_CODE_LENGTH:
         problem("code", f"the code is longer than {MAX_CODE_LENGTH} characters")
+    elif "/" in row.code or not row.code.strip("."):
+        # Reports open a unit at /reports/units/<code>/: such a code could never be opened.
+        problem("code", 'the code cannot contain "/" or be only dots')
     elif row.code in first_row:
         problem("code", f'the code "{row.code}" is already used on row {first_row[row.code]}')
     if not row.name:

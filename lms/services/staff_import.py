@@ -280,7 +280,8 @@ def decode_sheet(text: str) -> StaffSheet:
         columns = {name: Column(*payload["columns"][name]) for name in FIELDS}
         rows = tuple(StaffRow(int(number), *map(str, cells))
                      for number, *cells in payload["rows"][:MAX_ROWS])
-    except (ValueError, TypeError, KeyError, zlib.error, binascii.Error, UnicodeError):
+    except (ValueError, TypeError, KeyError, OverflowError, zlib.error, binascii.Error,
+            UnicodeError):
         raise StaffFileError("not-a-table") from None
     if not rows:
         raise StaffFileError("no-rows")
@@ -332,6 +333,7 @@ def plan_staff_import(session: Session, sheet: StaffSheet, uploader: User,
             problems.append(RowProblem("unit_code", "unknown-unit", {"code": row.unit_code}))
         elif not access.can_see_unit(session, uploader, unit):
             problems.append(RowProblem("unit_code", "unit-out-of-scope", {"code": row.unit_code}))
+            unit = None  # its name is not the uploader's to see
         identifier, user = identifiers[row.row], None
         if isinstance(identifier, AccountError):
             problems.append(RowProblem("identifier", "empty-identifier" if not row.identifier
@@ -343,9 +345,11 @@ def plan_staff_import(session: Session, sheet: StaffSheet, uploader: User,
                                            {"row": seen[identifier.value]}))
             seen.setdefault(identifier.value, row.row)
             user = accounts.get(identifier)
-            # A manager must not pull someone out of a unit they do not manage.
-            if user is not None and user.org_unit is not None and not access.can_see_unit(
-                    session, uploader, user.org_unit):
+            # A manager must not pull someone out of a unit they do not manage, nor take in
+            # an account that belongs to no unit (an administrator, say): only admins may.
+            if user is not None and not (
+                    access.can_see_unit(session, uploader, user.org_unit) if user.org_unit
+                    else access.scope_path(session, uploader) == ""):
                 problems.append(RowProblem("identifier", "person-out-of-scope"))
         planned.append(_planned_row(row, problems, unit, identifier, user, now))
     return StaffPlan(tuple(planned), sheet.columns)
