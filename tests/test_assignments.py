@@ -204,3 +204,17 @@ def test_a_manager_without_a_scope_unit_cannot_assign_to_anyone_by_name(world, p
     assert people["mai"] in response.get_data(as_text=True)  # as unknown as a typo
     with world.app.app_context():
         assert db.session.query(Assignment).count() == 0
+
+
+def test_an_assignment_that_reaches_nobody_is_not_done(bundled_catalog, world, people):
+    with world.app.app_context():
+        from lms.services.org import add_units
+        add_units(db.session, [{"code": "P-EMPTY", "name": "Tổ trống", "parent_code": "P",
+                                "kind": "group"}])
+        db.session.commit()
+    assign(world, "course:ai-basics", 3, unit="P-EMPTY")
+    with world.app.app_context():
+        unit = db.session.query(OrgUnit).filter_by(code="P-EMPTY").one()
+        [summary] = [s for s in assignments.summaries(db.session, unit.path, bundled_catalog,
+                                                      reports.today())]
+    assert (summary.assigned, summary.done, summary.state) == (0, 0, "due-soon")

@@ -453,3 +453,12 @@ def test_exports_work_for_any_unit_code(world, people, code):
         assert response.status_code == 200, (what, fmt)
         # A WSGI server sends headers as Latin-1 and refuses anything else.
         response.headers["Content-Disposition"].encode("ascii")
+
+
+def test_a_percentage_of_nobody_is_not_a_reached_target(app, world, people):
+    world.target("P-C2", 80, kind="percent", audience="civil-servant", program="civil-servant")
+    [view] = _dashboard(app, "P-C2").targets
+    assert (view.progress.members, view.progress.goal, view.progress.percent) == (0, 0, 0)
+    assert not view.progress.has_members
+    page = world.client(people["organiser"]).get("/reports/units/P-C2/").get_data(as_text=True)
+    assert "Target reached" not in page and "Đã đạt chỉ tiêu" not in page

@@ -193,7 +193,8 @@ class AssignmentSummary:
 
     @property
     def state(self) -> str:
-        return state_of(self.done == self.assigned, self.assignment.due_on, self.today)
+        # Nobody assigned (yet) is not "everyone done".
+        return state_of(0 < self.assigned == self.done, self.assignment.due_on, self.today)
 
 
 def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,

@@ -99,9 +99,14 @@ class TargetProgress:
         return self.target.value
 
     @property
+    def has_members(self) -> bool:
+        """A percentage of nobody is no target yet: it must not read as reached."""
+        return self.goal > 0
+
+    @property
     def percent(self) -> int:
         """Of the goal, rounded down so that 100 means reached."""
-        return 100 if self.goal == 0 else min(100, self.certified * 100 // self.goal)
+        return min(100, self.certified * 100 // self.goal) if self.goal else 0
 
     @property
     def remaining(self) -> int:
