@@ -113,16 +113,23 @@ def _people_in_scope(session: Session, viewer: User, identifiers: list[str]) -> 
 
 # --- a learner's own ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LearnerAssignment:
+class _DueDate:
+    """Days left before an assignment's due date (negative once it has passed)."""
+
     assignment: Assignment
-    subject: Course | Program
-    done: bool
     today: date
 
     @property
     def days_left(self) -> int:
         return (self.assignment.due_on - self.today).days
+
+
+@dataclass(frozen=True)
+class LearnerAssignment(_DueDate):
+    assignment: Assignment
+    subject: Course | Program
+    done: bool
+    today: date
 
     @property
     def state(self) -> str:
@@ -178,7 +185,7 @@ def done_condition(catalog: Catalog, kind: str, slug: str, today_: date,
 
 
 @dataclass(frozen=True)
-class AssignmentSummary:
+class AssignmentSummary(_DueDate):
     assignment: Assignment
     subject: Course | Program | None
     unit_name: str | None  # None: assigned to listed people
@@ -186,10 +193,6 @@ class AssignmentSummary:
     done: int
     pending: list[tuple[str, str, str]]  # (name, unit, position) of people not done yet, a few
     today: date
-
-    @property
-    def days_left(self) -> int:
-        return (self.assignment.due_on - self.today).days
 
     @property
     def state(self) -> str:
