@@ -218,3 +218,31 @@ def test_an_assignment_that_reaches_nobody_is_not_done(bundled_catalog, world, p
         [summary] = [s for s in assignments.summaries(db.session, unit.path, bundled_catalog,
                                                       reports.today())]
     assert (summary.assigned, summary.done, summary.state) == (0, 0, "due-soon")
+
+
+def _assignment_ids(world):
+    with world.app.app_context():
+        return [a.id for a in db.session.query(Assignment).order_by(Assignment.id)]
+
+
+def test_an_assignment_is_removed_after_confirming_by_someone_who_sees_it(world, people):
+    assign(world, "course:ai-basics", 3, unit="P-C1")
+    assign(world, "course:ai-basics", 3, unit="Q-C1")
+    on_c1, on_q = _assignment_ids(world)
+    manager = world.client(people["manager"])  # responsible for P-C1
+    assert manager.get(f"/reports/assignments/{on_c1}/remove").status_code == 200
+    assert manager.post(f"/reports/assignments/{on_q}/remove").status_code == 404
+    assert _assignment_ids(world) == [on_c1, on_q]
+    assert manager.post(f"/reports/assignments/{on_c1}/remove").status_code == 302
+    assert _assignment_ids(world) == [on_q]
+    assert "ai-basics" not in str(_learner_states(world, people["lan"]))
+
+
+def test_a_list_of_people_is_unassigned_only_by_its_author_or_an_admin(world, people):
+    assign(world, "course:ai-basics", 3, people=[people["lan"]])  # written with no author
+    [listed] = _assignment_ids(world)
+    assert world.client(people["organiser"]).post(
+        f"/reports/assignments/{listed}/remove").status_code == 404
+    admin = world.person("Quản Trị", "P", role="admin")
+    assert world.client(admin).post(f"/reports/assignments/{listed}/remove").status_code == 302
+    assert _assignment_ids(world) == []

@@ -462,3 +462,23 @@ def test_a_percentage_of_nobody_is_not_a_reached_target(app, world, people):
     assert not view.progress.has_members
     page = world.client(people["organiser"]).get("/reports/units/P-C2/").get_data(as_text=True)
     assert "Target reached" not in page and "Đã đạt chỉ tiêu" not in page
+
+
+def _target_ids(app):
+    with app.app_context():
+        return [t.id for t in db.session.query(Target).order_by(Target.id)]
+
+
+def test_a_target_is_removed_only_after_confirming_and_within_scope(app, world, people):
+    world.target("P", 3)
+    world.target("Q", 3)
+    on_p, on_q = _target_ids(app)
+    organiser = world.client(people["organiser"])  # responsible for P only
+    confirm = organiser.get(f"/reports/targets/{on_p}/remove")
+    assert confirm.status_code == 200 and _target_ids(app) == [on_p, on_q]  # asking deletes nothing
+    assert organiser.post(f"/reports/targets/{on_q}/remove").status_code == 404
+    assert world.client(people["manager"]).post(f"/reports/targets/{on_p}/remove").status_code == 404
+    assert world.client(people["lan"]).post(f"/reports/targets/{on_p}/remove").status_code == 403
+    assert _target_ids(app) == [on_p, on_q]
+    removed = organiser.post(f"/reports/targets/{on_p}/remove")
+    assert removed.headers["Location"] == "/reports/targets/" and _target_ids(app) == [on_q]

@@ -151,3 +151,36 @@ def target_list():
     return render_template("reports/targets.html", form=form, catalog=catalog, today=today,
                            targets=reports.visible_targets(db.session, current_user, today)
                            ), 422 if form.errors else 200
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["GET", "POST"])
+@role_required(*REPORT_ROLES)
+def remove_assignment(assignment_id: int):
+    assignment = assignments.removable_assignment(db.session, current_user, assignment_id)
+    if assignment is None:
+        abort(404)
+    if request.method == "POST":
+        db.session.delete(assignment)
+        db.session.commit()
+        flash(_("The assignment is removed."))
+        return redirect(url_for("reports.assignment_list"))
+    subject = assignments.subject_of(current_catalog(), assignment.subject_kind,
+                                     assignment.subject_slug)
+    return render_template("reports/remove.html", kind="assignment", item=assignment,
+                           subject=subject, back=url_for("reports.assignment_list"))
+
+
+@bp.route("/targets/<int:target_id>/remove", methods=["GET", "POST"])
+@role_required(*REPORT_ROLES)
+def remove_target(target_id: int):
+    target = reports.removable_target(db.session, current_user, target_id)
+    if target is None:
+        abort(404)
+    if request.method == "POST":
+        db.session.delete(target)
+        db.session.commit()
+        flash(_("The target is removed."))
+        return redirect(url_for("reports.target_list"))
+    return render_template("reports/remove.html", kind="target", item=target,
+                           subject=current_catalog().program(target.program_slug),
+                           back=url_for("reports.target_list"))

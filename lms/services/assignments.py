@@ -13,7 +13,7 @@ from lms.content.schema import Course, Program
 from lms.models import (Assignment, AssignmentPerson, Certificate, OrgUnit,
                         User)
 from lms.services import accounts
-from lms.services.access import scope_path
+from lms.services.access import can_see_unit, scope_path
 from lms.services.progress import progress_for
 from lms.services.reports import (ReportError, in_subtree, snapshot_subtree_totals,
                                   valid_program_certificate, visible_unit)
@@ -251,3 +251,17 @@ def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
                                    sorted(behind, key=lambda row: (row[3], row[0])))
         results.append(summary)
     return results
+
+
+def removable_assignment(session: Session, viewer: User, assignment_id: int) -> Assignment | None:
+    """The assignment if `viewer` may remove it; else None.
+
+    One made for a unit is removable by whoever sees that unit; one made for listed people,
+    which may reach into several units, only by its author or an administrator.
+    """
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        return None
+    if assignment.org_unit is not None:
+        return assignment if can_see_unit(session, viewer, assignment.org_unit) else None
+    return assignment if viewer.role == "admin" or assignment.created_by_id == viewer.id else None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from lms.content import Catalog
 from lms.models import (Certificate, DailyCompletion, OrgUnit, ReportSnapshot, Target,
                         UnitTally, User)
-from lms.services.access import scope_path
+from lms.services.access import can_see_unit, scope_path
 
 # Campaign days are Vietnam's days: UTC+7 all year round (no daylight saving time).
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -387,3 +387,9 @@ def dashboard(session: Session, unit: OrgUnit | None, catalog: Catalog,
                    if snapshot else completions_per_day(session, prefix, today_))
     return Dashboard(unit, total, rows, by_audience, by_age, target_views, completions, programs,
                      snapshot.refreshed_at if snapshot else None)
+
+
+def removable_target(session: Session, viewer: User, target_id: int) -> Target | None:
+    """The target if `viewer` may remove it (it is set on a unit they see); else None."""
+    target = session.get(Target, target_id)
+    return target if target and can_see_unit(session, viewer, target.org_unit) else None
