@@ -99,23 +99,31 @@ def _render_all(certificate: Certificate, template_folder: str, settings: IssueS
                                                sha256=hashlib.sha256(content).hexdigest()))
 
 
-def _issue(session: Session, user: User, kind: str, slug: str, titles: dict, competences,
-           template_folder: str, settings: IssueSettings) -> Certificate | None:
-    existing = session.scalar(select(Certificate.id).where(
-        Certificate.user_id == user.id, Certificate.kind == kind, Certificate.subject_slug == slug))
-    if existing:
+def template_folder(catalog: Catalog, kind: str, slug: str) -> str | None:
+    """The template a course or program certificate is drawn with: the program's own, or the
+    default one (also for a program no longer in the catalog)."""
+    program = catalog.program(slug) if kind == "program" else None
+    template = catalog.templates.get(program.template if program else "default")
+    return template.directory if template else None
+
+
+def _issue(session: Session, user: User, kind: str, subject: Course | Program,
+           catalog: Catalog, settings: IssueSettings) -> Certificate | None:
+    folder = template_folder(catalog, kind, subject.slug)
+    if folder is None:
         return None
     code = new_code()
     certificate = Certificate(code=code, serial=f"pending-{code}", user_id=user.id, kind=kind,
-                              subject_slug=slug, holder_name=user.full_name, titles=titles,
-                              competences=list(competences),
+                              subject_slug=subject.slug, holder_name=user.full_name,
+                              titles={lang: subject.title(lang) for lang in LANGUAGES},
+                              competences=list(subject.competences),
                               issued_at=datetime.now(timezone.utc))
     try:
         with session.begin_nested():  # a concurrent request may be issuing the same one
             session.add(certificate)
             session.flush()
             certificate.serial = f"{certificate.issued_at:%Y}-{certificate.id:07d}"
-            _render_all(certificate, template_folder, settings)
+            _render_all(certificate, folder, settings)
             session.flush()
     except IntegrityError:
         return None
@@ -125,36 +133,16 @@ def _issue(session: Session, user: User, kind: str, slug: str, titles: dict, com
 def issue_earned(session: Session, user: User, catalog: Catalog,
                  settings: IssueSettings) -> list[Certificate]:
     """Every course and program certificate `user` has earned and does not hold yet."""
-    issued = []
+    held = {(kind, slug) for kind, slug in session.execute(
+        select(Certificate.kind, Certificate.subject_slug).where(Certificate.user_id == user.id))}
     done = progress.progress_for(session, user.id, catalog.courses)
-    for course in catalog.courses:
-        if done[course.slug].complete:
-            certificate = _issue_course(session, user, course, catalog, settings)
-            if certificate:
-                issued.append(certificate)
-    for program in catalog.programs:
-        if user.audience in program.audience and all(
-                done.get(slug) and done[slug].complete for slug in program.courses):
-            certificate = _issue_program(session, user, program, catalog, settings)
-            if certificate:
-                issued.append(certificate)
-    return issued
-
-
-def _issue_course(session, user, course: Course, catalog: Catalog, settings):
-    template = catalog.templates.get("default")
-    if template is None:
-        return None
-    titles = {lang: course.title(lang) for lang in LANGUAGES}
-    return _issue(session, user, "course", course.slug, titles, course.competences,
-                  template.directory, settings)
-
-
-def _issue_program(session, user, program: Program, catalog: Catalog, settings):
-    template = catalog.templates[program.template]
-    titles = {lang: program.title(lang) for lang in LANGUAGES}
-    return _issue(session, user, "program", program.slug, titles, program.competences,
-                  template.directory, settings)
+    earned = [("course", course) for course in catalog.courses if done[course.slug].complete]
+    earned += [("program", program) for program in catalog.programs
+               if user.audience in program.audience
+               and all(done.get(slug) and done[slug].complete for slug in program.courses)]
+    issued = (_issue(session, user, kind, subject, catalog, settings)
+              for kind, subject in earned if (kind, subject.slug) not in held)
+    return [certificate for certificate in issued if certificate]
 
 
 def reissue(session: Session, certificate: Certificate, catalog: Catalog,
@@ -165,11 +153,8 @@ def reissue(session: Session, certificate: Certificate, catalog: Catalog,
     session.execute(update(CertificatePdf).where(CertificatePdf.certificate_id == certificate.id)
                     .values(current=False))
     session.expire(certificate, ["pdfs"])
-    template_name = "default"
-    if certificate.kind == "program":
-        program = catalog.program(certificate.subject_slug)
-        template_name = program.template if program else "default"
-    _render_all(certificate, catalog.templates[template_name].directory, settings)
+    _render_all(certificate, template_folder(catalog, certificate.kind, certificate.subject_slug),
+                settings)
 
 
 def revoke(certificate: Certificate, reason: str) -> None:
