@@ -275,7 +275,7 @@ def main() -> None:
     with app.app_context():
         unit = db.session.query(OrgUnit).filter_by(code="BP").one()
         started = time.perf_counter()
-        reports.dashboard(db.session, unit, catalog, reports.today())
+        reports.dashboard(db.session, unit, catalog, clock.today())
         print(f"province figures counted live (no snapshot): {time.perf_counter() - started:.2f} s")
     refresh = app.test_cli_runner().invoke(args=["reports", "refresh"])
     assert refresh.exit_code == 0, refresh.output

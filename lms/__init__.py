@@ -27,7 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms import catalog, cli, db, errors, i18n, security
     from lms.extensions import cache, csrf, limiter
 
-    db.init_app(app)
+    db.init_app(app, after_upgrade=_seed_sample_units if app.config.get(
+        "LMS_SEED_SAMPLE_UNITS", True) else None)
     cache.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -51,3 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                       staff_bp, reports_bp):
         app.register_blueprint(blueprint)
     return app
+
+
+def _seed_sample_units(session) -> None:
+    """A fresh install gets a small sample list of units, so that sign-up works at once."""
+    from lms.services.org import seed_sample_units_if_empty
+
+    seed_sample_units_if_empty(session)

@@ -1,9 +1,10 @@
 """Loads the content catalog once per process and hands it to views and commands."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 
 from lms.content import Catalog, load_catalog
+from lms.content.schema import Course, Lesson
 
 EXTENSION_KEY = "lms.catalog"
 
@@ -22,3 +23,17 @@ def init_app(app: Flask) -> None:
 
 def current_catalog() -> Catalog:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def course_or_404(slug: str) -> Course:
+    course = current_catalog().course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def lesson_or_404(course: Course, slug: str) -> Lesson:
+    lesson = course.lesson(slug)
+    if lesson is None:
+        abort(404)
+    return lesson

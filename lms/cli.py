@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from lms.content import load_catalog
 from lms.extensions import db
-from lms.services import access, accounts, org_import, report_snapshot, reports
+from lms.services import access, accounts, audit, clock, org_import, report_snapshot
 
 content_cli = AppGroup("content", help="Check the courses, quizzes and certificates.")
 org_cli = AppGroup("org", help="Organisation units: provinces, communes, wards, units.")
@@ -33,7 +33,7 @@ def set_role(identifier: str, role: str, unit_code: str | None) -> None:
     if user is None:
         raise click.ClickException(f'no account has the phone number or email "{identifier}"')
     try:
-        access.grant_role(db.session, user, role, unit_code)
+        access.grant_role(db.session, user, role, unit_code, audit.Actor.command_line())
     except access.RoleError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
@@ -44,7 +44,7 @@ def set_role(identifier: str, role: str, unit_code: str | None) -> None:
 @reports_cli.command("refresh")
 def refresh_reports() -> None:
     """Recount the reporting snapshot that dashboards read (run it every few minutes)."""
-    snapshot = report_snapshot.refresh(db.session, reports.today())
+    snapshot = report_snapshot.refresh(db.session, clock.today())
     db.session.commit()
     click.echo(f"reporting snapshot refreshed in {snapshot.seconds:.2f} s")
 
@@ -58,6 +58,9 @@ def check_content(strict: bool, content_dir: str | None) -> None:
     catalog = load_catalog(content_dir or current_app.config["LMS_CONTENT_DIR"])
     for problem in catalog.problems:
         click.echo(str(problem))
+    for slug in sorted(catalog.withheld):
+        click.echo(f"courses/{slug}: this course has errors: learners can read it, but its quiz "
+                   "and certificate wait until they are fixed")
     errors, warnings = len(catalog.errors), len(catalog.warnings)
     lessons = sum(len(course.lessons) for course in catalog.courses)
     click.echo(f"{len(catalog.courses)} courses, {lessons} lessons, "
@@ -88,14 +91,33 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
     if dry_run:
         summary = org_import.UnitImportSummary(len(plan.to_add), plan.to_rename, plan.unchanged)
     else:
-        summary = org_import.apply_unit_import(db.session, plan)
+        summary = org_import.apply_unit_import(db.session, plan, audit.Actor.command_line())
         db.session.commit()
     for rename in summary.renamed:
         click.echo(f'renamed {rename.code}: "{rename.old_name}" → "{rename.new_name}"')
     click.echo(f"{summary}{' (dry run: nothing written)' if dry_run else ''}")
 
 
+@click.command("audit")
+@click.option("--action", type=click.Choice(audit.ACTIONS), help="Only this kind of action.")
+@click.option("--person", help="Part of the name of who acted or whom it was about.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (Vietnam).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day (Vietnam).")
+@click.option("--limit", type=click.IntRange(1, None), default=100, show_default=True)
+def audit_command(action, person, since, until, limit) -> None:
+    """Print the audit trail, newest first: when (Vietnam time), who, what, whom, from where."""
+    wanted = audit.AuditFilter(action=action, person=person,
+                               since=since.date() if since else None,
+                               until=until.date() if until else None)
+    for entry in audit.entries(db.session, "", wanted, limit=limit):
+        when = clock.aware(entry.at).astimezone(clock.VIETNAM).strftime("%Y-%m-%d %H:%M")
+        whom = f" {entry.subject_name} (#{entry.subject_user_id})" if entry.subject_user_id else ""
+        click.echo(f"{when} {entry.actor_name} [{entry.address or '-'}] {entry.action}{whom} "
+                   f"{audit.details_text(entry)}")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(audit_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(reports_cli)

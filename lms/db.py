@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.extensions import db, migrate
-from lms.services.org import seed_sample_units_if_empty
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 MIGRATION_LOCK_KEY = 0x6C6D73  # "lms": any constant both workers agree on
@@ -29,21 +28,32 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # pysqlite begins transactions itself, late, and ignores SAVEPOINT: hand transaction
+        # control to SQLAlchemy, which then emits BEGIN (below), so a savepoint is a savepoint
+        # and a failed request leaves no partial commit (SQLAlchemy's documented recipe).
+        dbapi_connection.isolation_level = None
 
 
-def init_app(app: Flask) -> None:
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def init_app(app: Flask, after_upgrade=None) -> None:
+    """Binds the database; with LMS_AUTO_MIGRATE, migrates it, then calls `after_upgrade`."""
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     if app.config["LMS_AUTO_MIGRATE"]:
-        upgrade_database(app)
+        upgrade_database(app, after_upgrade)
 
 
-def upgrade_database(app: Flask) -> None:
+def upgrade_database(app: Flask, after_upgrade=None) -> None:
     """Migrates to the latest schema; several workers starting at once take turns."""
     with app.app_context(), _migration_lock(app):
         flask_migrate.upgrade(directory=MIGRATIONS_DIR)
-        if app.config.get("LMS_SEED_SAMPLE_UNITS", True):
-            seed_sample_units_if_empty(db.session)
+        if after_upgrade is not None:
+            after_upgrade(db.session)
             db.session.commit()
 
 

@@ -7,15 +7,17 @@ import secrets
 from datetime import date, datetime, timedelta, timezone
 
 import openpyxl
+from sqlalchemy import select
 import pytest
 
 from lms.extensions import db
 from lms.models import Certificate, LessonProgress, OrgUnit, QuizAttempt, Target, User
-from lms.services import reports
+from lms.services import certificates, clock, reports
+from lms.services.audit import Actor
 from lms.services.accounts import HASHER
 from lms.services.org import add_units
 
-from conftest import PASSWORD
+from conftest import PASSWORD, complete_through_the_record
 
 PASSWORD_HASH = HASHER.hash(PASSWORD)
 UNITS = [
@@ -62,35 +64,31 @@ class World:
 
     def certify(self, phone: str, program: str = "citizen-basic", issued: datetime | None = None,
                 revoked: bool = False) -> str:
-        code = secrets.token_hex(6).upper()
+        """Completes every course of `program` through the record, as the learner would, at
+        `issued`; returns the program certificate's code (revoked by an administrator if asked)."""
+        when = issued or datetime.now(timezone.utc) - timedelta(hours=1)
+        catalog = self.app.extensions["lms.catalog"]
         with self.app.app_context():
             user = db.session.get(User, self.user_id(phone))
-            db.session.add(Certificate(
-                code=code, serial=secrets.token_hex(8), user_id=user.id, kind="program",
-                subject_slug=program, holder_name=user.full_name, titles={}, competences=[],
-                issued_at=issued or datetime.now(timezone.utc) - timedelta(hours=1),
-                revoked_at=datetime.now(timezone.utc) if revoked else None))
+            for slug in catalog.program(program).courses:
+                complete_through_the_record(db.session, user, catalog, catalog.course(slug), when)
+            certificate = db.session.scalar(select(Certificate).where(
+                Certificate.user_id == user.id, Certificate.kind == "program",
+                Certificate.subject_slug == program, Certificate.revoked_at.is_(None)))
+            assert certificate is not None, f"{phone} did not earn {program}"
+            if revoked:
+                certificates.revoke(db.session, certificate, "test", Actor.command_line(),
+                                    when + timedelta(minutes=1))
             db.session.commit()
-        return code
+            return certificate.code
 
     def complete_course(self, phone: str, course, when: datetime | None = None) -> None:
+        """Every lesson marked done and the quiz passed, through the record."""
         when = when or datetime.now(timezone.utc) - timedelta(hours=2)
+        catalog = self.app.extensions["lms.catalog"]
         with self.app.app_context():
-            user_id = self.user_id(phone)
-            for lesson in course.lessons:
-                db.session.add(LessonProgress(user_id=user_id, course_slug=course.slug,
-                                              lesson_slug=lesson.slug, content_hash="x",
-                                              completed_at=when))
-            if course.quiz:
-                db.session.add(QuizAttempt(
-                    token=secrets.token_urlsafe(16), user_id=user_id, course_slug=course.slug,
-                    quiz_hash="x", draw=[], answers={}, correct_count=5, question_count=5,
-                    score_percent=100, passed=True, started_at=when, submitted_at=when))
-            # As in the app: completing a course issues its certificate, the dated record.
-            db.session.add(Certificate(
-                code=secrets.token_hex(6).upper(), serial=secrets.token_hex(8), user_id=user_id,
-                kind="course", subject_slug=course.slug, holder_name="x", titles={},
-                competences=[], issued_at=when))
+            user = db.session.get(User, self.user_id(phone))
+            complete_through_the_record(db.session, user, catalog, course, when)
             db.session.commit()
 
     def target(self, unit: str, value: int, kind: str = "count", audience: str = "citizen",
@@ -98,7 +96,7 @@ class World:
         with self.app.app_context():
             db.session.add(Target(org_unit_id=self.unit(unit).id, program_slug=program,
                                   audience=audience, kind=kind, value=value,
-                                  deadline=deadline or reports.today() + timedelta(days=9)))
+                                  deadline=deadline or clock.today() + timedelta(days=9)))
             db.session.commit()
 
     def client(self, phone: str):
@@ -195,7 +193,7 @@ def test_a_manager_without_a_scope_unit_sees_nothing(world, people):
 def _dashboard(app, code):
     with app.app_context():
         unit = db.session.query(OrgUnit).filter_by(code=code).one()
-        return reports.dashboard(db.session, unit, app.extensions["lms.catalog"], reports.today())
+        return reports.dashboard(db.session, unit, app.extensions["lms.catalog"], clock.today())
 
 
 def test_a_count_target_counts_valid_program_certificates_of_its_audience(app, world, people):
@@ -216,7 +214,7 @@ def test_a_count_target_counts_valid_program_certificates_of_its_audience(app, w
 
 def test_a_certificate_issued_after_today_does_not_count_yet(app, world, people):
     world.target("P", 1)
-    tomorrow = reports.day_start_utc(reports.today() + timedelta(days=1)) + timedelta(minutes=1)
+    tomorrow = clock.day_start_utc(clock.today() + timedelta(days=1)) + timedelta(minutes=1)
     world.certify(people["lan"], issued=tomorrow)
     assert _dashboard(app, "P").targets[0].progress.certified == 0
 
@@ -233,7 +231,7 @@ def test_a_percent_target_is_a_share_of_the_audience_rounded_up(app, world, peop
     with app.app_context():
         measured = {(t.target.audience, t.certified, t.goal) for t in
                     reports.visible_targets(db.session, db.session.get(
-                        User, world.user_id(people["organiser"])), reports.today())}
+                        User, world.user_id(people["organiser"])), clock.today())}
     assert measured == {("citizen", 1, 2), ("civil-servant", 1, 3)}
 
 
@@ -268,7 +266,7 @@ def test_per_day_need_and_a_passed_deadline():
 def test_breakdowns_by_audience_and_age_group(app, world, people):
     world.certify(people["mai"])
     report = _dashboard(app, "P")
-    year = reports.today().year
+    year = clock.today().year
     assert report.by_audience["citizen"].people == 4
     assert report.by_audience["civil-servant"].people == 3
     ages = {group: tally.people for group, tally in report.by_age.items()}
@@ -297,16 +295,16 @@ def test_completions_per_day_chart_is_inline_svg_without_style(app, world, peopl
 
 def test_people_csv_starts_with_a_bom_and_keeps_vietnamese(bundled_catalog, world, people):
     issued = datetime.now(timezone.utc) - timedelta(hours=1)
-    code = world.certify(people["hung"], issued=issued)
-    world.complete_course(people["hung"], bundled_catalog.course("ai-basics"), when=issued)
+    code = world.certify(people["hung"], issued=issued)  # its three courses, then the program
     response = world.client(people["manager"]).get("/reports/units/P-C1/people.csv")
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     lines = response.data.decode("utf-8-sig").splitlines()
     row = next(line for line in lines if line.startswith("Trần Văn Hùng"))
-    day = issued.astimezone(reports.VIETNAM).date().isoformat()
-    assert code in row and row.count(day) == 2 and "Tổ dân phố Một" in row
+    day = issued.astimezone(clock.VIETNAM).date()
+    written = f"{day.day}/{day.month}/{day.year}"  # as Vietnamese write a day
+    assert code in row and row.count(written) == 4 and "Tổ dân phố Một" in row
     assert len(lines) == 1 + 3  # heading, then Lan, Hùng and the manager
 
 
@@ -320,7 +318,7 @@ def test_people_xlsx_reads_back_with_openpyxl(bundled_catalog, world, people):
     assert len(rows) == 1 + 7
     tuan = next(row for row in rows if row[0] == "Phạm Minh Tuấn")
     assert tuan[3] == "Chuyên viên" and code in tuan
-    day = issued.astimezone(reports.VIETNAM).date()
+    day = issued.astimezone(clock.VIETNAM).date()
     assert any(isinstance(value, datetime) and value.date() == day for value in tuan)
 
 
@@ -336,7 +334,7 @@ def test_unit_summary_export_counts_each_unit_with_everyone_below(world, people)
 
 def test_a_target_is_set_through_the_form_within_scope_only(world, people):
     client = world.client(people["manager"])
-    deadline = (reports.today() + timedelta(days=30)).isoformat()
+    deadline = (clock.today() + timedelta(days=30)).isoformat()
     form = {"unit": "P-C1", "program": "citizen-basic", "audience": "citizen",
             "kind": "percent", "value": "80", "deadline": deadline}
     assert client.post("/reports/targets/", data=form).status_code == 302
@@ -357,7 +355,7 @@ def _snapshot_and_live(app, code, bundled_catalog):
 
     with app.app_context():
         unit = db.session.query(OrgUnit).filter_by(code=code).one()
-        today_ = reports.today()
+        today_ = clock.today()
         live = reports.dashboard(db.session, unit, bundled_catalog, today_)
         live_assigned = assignments.summaries(db.session, unit.path, bundled_catalog, today_)
         snapshot = report_snapshot.refresh(db.session, today_)
@@ -404,7 +402,7 @@ def test_a_stale_snapshot_is_not_used(app, world, people):
 
     world.certify(people["lan"])
     with app.app_context():
-        report_snapshot.refresh(db.session, reports.today())
+        report_snapshot.refresh(db.session, clock.today())
         db.session.commit()
         assert reports.fresh_snapshot(db.session, timedelta(minutes=15)) is not None
         assert reports.fresh_snapshot(db.session, timedelta(seconds=-1)) is None
@@ -451,6 +449,7 @@ def test_exports_work_for_any_unit_code(world, people, code):
     for what, fmt in itertools.product(("people", "units"), ("csv", "xlsx")):
         response = client.get(f"/reports/units/{quote(code)}/{what}.{fmt}")
         assert response.status_code == 200, (what, fmt)
+        assert response.data  # read to the end, as a browser would, which ends the stream
         # A WSGI server sends headers as Latin-1 and refuses anything else.
         response.headers["Content-Disposition"].encode("ascii")
 

@@ -1,12 +1,27 @@
-"""Administration pages for trainers and administrators."""
-from flask import Blueprint, render_template
+"""Administration pages: content problems and question statistics for trainers, the audit
+trail for administrators (and for managers, about their own units)."""
+from __future__ import annotations
 
-from lms.auth.access import role_required
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from lms.admin.forms import ACTION_LABELS, AuditFilterForm
+from lms.auth.access import current_actor, role_required
 from lms.catalog import current_catalog
 from lms.extensions import db
+from lms.i18n import format_moment
+from lms.services import audit
+from lms.services.access import REPORT_ROLES, scope_path
 from lms.services.quiz_stats import RECENT_ATTEMPTS, question_statistics
+from lms.export_files import csv_lines
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.after_request
+def keep_out_of_caches(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # names, addresses, who did what
+    return response
 
 
 @bp.get("/content/")
@@ -22,3 +37,45 @@ def question_stats():
     return render_template("admin/questions.html", recent=RECENT_ATTEMPTS,
                            stats=[(course, question_statistics(db.session, course))
                                   for course in courses])
+
+
+def audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter]:
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        return form, audit.AuditFilter()
+    return form, audit.AuditFilter(action=form.action.data or None,
+                                   person=form.person.data or None,
+                                   since=form.since.data, until=form.until.data)
+
+
+@bp.get("/audit/")
+@role_required(*REPORT_ROLES)
+def audit_trail():
+    form, wanted = audit_filter()
+    before = request.args.get("before", type=int)
+    entries = audit.entries(db.session, scope_path(db.session, current_user), wanted,
+                            before_id=before if before and 0 < before < 2**62 else None)
+    older_args = {k: v for k, v in request.args.items() if k != "before"}
+    return render_template("admin/audit.html", form=form, entries=entries, labels=ACTION_LABELS,
+                           older=entries[-1].id if len(entries) == audit.PAGE_SIZE else None,
+                           older_args=older_args)
+
+
+@bp.get("/audit.csv")
+@role_required(*REPORT_ROLES)
+def audit_export():
+    _form, wanted = audit_filter()
+    prefix = scope_path(db.session, current_user)
+    if prefix is None:
+        abort(403)
+    audit.record(db.session, current_actor(), "audit-exported", unit_path=prefix,
+                 details={"filter": {k: str(v) for k, v in vars(wanted).items() if v}})
+    db.session.commit()
+    header = ["time (Vietnam)", "actor", "actor id", "address", "action", "person",
+              "person id", "details"]
+    rows = ([format_moment(e.at), e.actor_name, e.actor_id, e.address, e.action,
+             e.subject_name, e.subject_user_id, audit.details_text(e)]
+            for e in audit.all_entries(db.session, prefix, wanted))
+    return Response(stream_with_context(csv_lines(header, rows)),
+                    content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=audit.csv"})

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
+
+from lms.services.audit import Actor
 
 
 def role_required(*roles: str):
@@ -18,3 +20,8 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def current_actor() -> Actor:
+    """The signed-in person and their address, for the audit trail."""
+    return Actor.of(current_user, request.remote_addr)

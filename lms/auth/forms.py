@@ -6,19 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-# What each AccountError code means to the person filling in the form.
-ACCOUNT_ERRORS = {
-    "bad-email": _l("This email address does not look right. Check it and try again."),
-    "bad-phone": _l("Enter a Vietnamese mobile number (for example 0912 345 678) or an email address."),
-    "taken": _l("An account with this phone number or email already exists. Sign in instead."),
-    "too-short": _l("Use at least 8 characters. A short sentence you can remember works well."),
-    "too-long": _l("Use at most 128 characters."),
-    "too-common": _l("This password is too easy to guess. Choose another one."),
-    "required": _l("Please fill this in."),
-    "wrong": _l("The password is not correct."),
-}
-
-
 
 class RegisterForm(FlaskForm):
     identifier = StringField(_l("Mobile number or email"),

@@ -6,7 +6,8 @@ from flask import (Blueprint, abort, flash, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth.forms import ACCOUNT_ERRORS, ActivateForm, LoginForm, RegisterForm
+from lms.account_messages import ACCOUNT_ERRORS
+from lms.auth.forms import ActivateForm, LoginForm, RegisterForm
 from lms.extensions import db, limiter
 from lms.i18n import LANGUAGES
 from lms.redirects import safe_next
@@ -24,20 +25,13 @@ def account_key() -> str:
         return "account:" + raw.strip().lower()
 
 
-def unit_choices() -> dict[str, list[tuple[int, str]]]:
-    grouped: dict[str, list[tuple[int, str]]] = {}
-    for choice in org.learner_unit_choices(db.session):
-        grouped.setdefault(choice.province, []).append((choice.id, choice.name))
-    return grouped
-
-
 # Generous per address: a community digital point signs up many people from one connection.
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", key_func=account_key, methods=["POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def register():
     form = RegisterForm(next=request.args.get("next"))
-    form.org_unit.choices = unit_choices()
+    form.org_unit.choices = org.grouped_unit_choices(db.session)
     if form.validate_on_submit():
         try:
             user = accounts.register(

@@ -5,14 +5,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.auth.access import role_required
-from lms.catalog import current_catalog
+from lms.auth.access import current_actor, role_required
 from lms.certificates.forms import RevokeForm, VerifyForm
-from lms.certificates.issuing import issue_settings
 from lms.content.competences import COMPETENCES
 from lms.content.schema import LANGUAGES
 from lms.extensions import db
-from lms.services import certificates
+from lms.issuing import draw_pdfs
+from lms.services import certificates, clock
 
 bp = Blueprint("certificates", __name__)
 
@@ -32,6 +31,9 @@ def download(code: str, language: str):
     if certificate is None or certificate.user_id != current_user.id or language not in LANGUAGES:
         abort(404)
     pdf = certificates.current_pdf(db.session, certificate, language)
+    if pdf is None:  # not drawn yet: a crash came between issuing and drawing, or a re-issue
+        draw_pdfs(certificate)
+        pdf = certificates.current_pdf(db.session, certificate, language) or abort(503)
     return Response(pdf.content, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=certificate-{certificate.serial}-{language}.pdf",
         "Cache-Control": "private, no-store"})
@@ -79,7 +81,8 @@ def manage(code: str):
     certificate = certificate_or_404(code)
     form = RevokeForm()
     if form.validate_on_submit():
-        certificates.revoke(certificate, form.reason.data)
+        certificates.revoke(db.session, certificate, form.reason.data, current_actor(),
+                            clock.now())
         db.session.commit()
         flash(_("The certificate is revoked."))
         return redirect(url_for("certificates.manage", code=certificate.code))
@@ -90,7 +93,8 @@ def manage(code: str):
 @role_required("admin")
 def reissue(code: str):
     certificate = certificate_or_404(code)
-    certificates.reissue(db.session, certificate, current_catalog(), issue_settings())
+    certificates.reissue(db.session, certificate, current_actor(), clock.now())
     db.session.commit()
+    draw_pdfs(certificate)
     flash(_("New PDFs were issued under the same code with the holder's current name."))
     return redirect(url_for("certificates.manage", code=certificate.code))

@@ -220,7 +220,27 @@ class _CatalogBuilder:
             programs=tuple(programs),
             templates=MappingProxyType(templates),
             problems=tuple(sorted(set(self.problems))),
+            withheld=self.withheld_courses(courses),
         )
+
+    def withheld_courses(self, courses: list[Course]) -> frozenset[str]:
+        """Served courses with an error in their folder or in any quiz file naming them (or, for
+        a quiz too broken to say, named like them): a lesson or quiz dropped for its errors
+        must not leave a shorter course that certifies."""
+        error_paths = {p.path for p in self.problems if p.is_error}
+        withheld = set()
+        quiz_files = sorted((self.root / "quizzes").glob("*.md")) if (
+            self.root / "quizzes").is_dir() else []
+        for course in courses:
+            folder = self.rel(Path(course.directory)) + "/"
+            if any(path.startswith(folder) for path in error_paths):
+                withheld.add(course.slug)
+        for path in quiz_files:
+            if self.rel(path) not in error_paths:
+                continue
+            named = _front_matter_course(path) or path.name.split(".")[0]
+            withheld.add(named)
+        return frozenset(withheld & {c.slug for c in courses})
 
     def collect_course_dirs(self) -> list[Path]:
         base = self.root / "courses"
@@ -499,6 +519,16 @@ class _CatalogBuilder:
                 texts[lang] = text
         return Program(slug, courses, audience, competences, template,
                        Localized.of(DEFAULT_LANGUAGE, texts), self.rel(source.original))
+
+
+def _front_matter_course(path: Path) -> str | None:
+    """The `course:` a quiz file names, read leniently (the file may be broken)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = re.search(r"^course:\s*([a-z0-9-]+)\s*$", text[:4000], re.MULTILINE)
+    return match.group(1) if match else None
 
 
 def _with_quiz(course: Course, quiz: Quiz | None) -> Course:

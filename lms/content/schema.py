@@ -170,6 +170,9 @@ class Catalog:
     programs: tuple[Program, ...] = ()
     templates: Mapping[str, CertificateTemplate] = field(default_factory=lambda: MappingProxyType({}))
     problems: tuple[Problem, ...] = ()
+    # Courses served with errors in their files or quiz: readable, but never a path to a
+    # certificate until a trainer fixes them (services/record.py).
+    withheld: frozenset[str] = frozenset()
 
     def course(self, slug: str) -> Course | None:
         return next((course for course in self.courses if course.slug == slug), None)

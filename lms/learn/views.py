@@ -5,34 +5,20 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
                    send_from_directory, session, url_for)
 from flask_login import current_user, login_required
 
-from lms.catalog import current_catalog
-from lms.certificates.issuing import issue_earned_certificates
-from lms.content.schema import Course, Lesson
+from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.extensions import cache, db
 from lms.i18n import select_language
-from lms.services import progress
+from lms.issuing import after_issuing
+from lms.services import clock, record
 
 bp = Blueprint("learn", __name__)
 
 
-def course_or_404(slug: str) -> Course:
-    course = current_catalog().course(slug)
-    if course is None:
-        abort(404)
-    return course
-
-
-def lesson_or_404(course: Course, slug: str) -> Lesson:
-    lesson = course.lesson(slug)
-    if lesson is None:
-        abort(404)
-    return lesson
-
-
 @bp.get("/")
 def index():
-    courses = current_catalog().courses
-    mine = (progress.progress_for(db.session, current_user.id, courses)
+    catalog = current_catalog()
+    courses = catalog.courses
+    mine = (record.course_records(db.session, current_user.id, courses, catalog)
             if current_user.is_authenticated else {})
     return render_template("learn/index.html", courses=courses, progress=mine)
 
@@ -40,9 +26,10 @@ def index():
 @bp.get("/courses/<slug>/")
 def course(slug: str):
     course = course_or_404(slug)
-    mine = (progress.course_progress(db.session, current_user.id, course)
+    mine = (record.course_record(db.session, current_user.id, course, current_catalog())
             if current_user.is_authenticated else None)
-    return render_template("learn/course.html", course=course, progress=mine)
+    return render_template("learn/course.html", course=course, progress=mine,
+                           withheld=course.slug in current_catalog().withheld)
 
 
 def personal_page() -> bool:
@@ -74,9 +61,10 @@ def lesson_page(slug: str, lesson_slug: str) -> str:
     lesson = lesson_or_404(course, lesson_slug)
     index = course.lessons.index(lesson)
     done = (current_user.is_authenticated and lesson.slug in
-            progress.course_progress(db.session, current_user.id, course).done_lessons)
+            record.course_record(db.session, current_user.id, course).done_lessons)
     return render_template(
         "learn/lesson.html", course=course, lesson=lesson, done=done,
+        withheld=course.slug in current_catalog().withheld,
         previous=course.lessons[index - 1] if index > 0 else None,
         next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
 
@@ -86,10 +74,11 @@ def lesson_page(slug: str, lesson_slug: str) -> str:
 def mark_done(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    progress.mark_lesson_done(db.session, current_user.id, course, lesson)
+    issued = record.mark_lesson_done(db.session, current_user, current_catalog(), course, lesson,
+                                     clock.now())
     db.session.commit()
-    issue_earned_certificates(current_user)
-    following = progress.course_progress(db.session, current_user.id, course).next_lesson
+    after_issuing(issued)
+    following = record.course_record(db.session, current_user.id, course).next_lesson
     if following:
         return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following.slug))
     if course.quiz:

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from lms.auth.forms import ACCOUNT_ERRORS
-from lms.auth.views import unit_choices
+from lms.account_messages import ACCOUNT_ERRORS
 from lms.catalog import current_catalog
 from lms.extensions import db
 from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm
 from lms.models import QuizAttempt
-from lms.services import accounts, assignments, certificates, progress, reports
+from lms.services import accounts, assignments, clock, org, record
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -28,18 +27,17 @@ def index():
         .order_by(QuizAttempt.submitted_at.desc()).limit(20)).all()
     catalog = current_catalog()
     return render_template("me/index.html", catalog=catalog, attempts=attempts,
-                           courses=progress.learner_courses(db.session, current_user.id, catalog),
+                           courses=record.started_courses(db.session, current_user.id, catalog),
                            assigned=assignments.for_learner(db.session, current_user, catalog,
-                                                            reports.today()),
-                           certificates=certificates.learner_certificates(db.session,
-                                                                          current_user.id))
+                                                            clock.today()),
+                           certificates=record.certificates_held(db.session, current_user.id))
 
 
 def settings_page(profile: ProfileForm | None = None, password: PasswordForm | None = None,
                   status: int = 200):
     profile = profile or ProfileForm(prefix="profile", full_name=current_user.full_name,
                                      org_unit=current_user.org_unit_id)
-    profile.org_unit.choices = unit_choices()
+    profile.org_unit.choices = org.grouped_unit_choices(db.session)
     password = password or PasswordForm(prefix="password")
     return render_template("me/settings.html", profile=profile, password=password), status
 
@@ -54,7 +52,7 @@ def settings():
 @login_required
 def save_profile():
     form = ProfileForm(prefix="profile")
-    form.org_unit.choices = unit_choices()
+    form.org_unit.choices = org.grouped_unit_choices(db.session)
     if not form.validate_on_submit():
         return settings_page(profile=form, status=422)
     accounts.update_profile(current_user, form.full_name.data, form.org_unit.data)
@@ -84,7 +82,7 @@ def change_password():
 @bp.get("/data.json")
 @login_required
 def download_data():
-    data = accounts.export_personal_data(db.session, current_user)
+    data = accounts.export_personal_data(db.session, current_user, current_catalog())
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=lms-my-data.json",
                              "Cache-Control": "no-store"})

@@ -1,4 +1,5 @@
 """Database models, one module per aggregate; importing this registers them all."""
+from lms.models.audit import AuditEntry
 from lms.models.base import Base
 from lms.models.campaign import Assignment, AssignmentPerson, Target
 from lms.models.certificate import Certificate, CertificatePdf
@@ -8,6 +9,6 @@ from lms.models.quiz import QuizAttempt
 from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.user import User
 
-__all__ = ["Assignment", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
+__all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
            "DailyCompletion", "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot",
            "Target", "UnitTally", "User"]

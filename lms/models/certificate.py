@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base
@@ -16,7 +15,10 @@ CERTIFICATE_KINDS = ("course", "program")
 class Certificate(Base):
     __tablename__ = "certificates"
     __table_args__ = (
-        UniqueConstraint("user_id", "kind", "subject_slug"),
+        # One valid certificate per person and course or program; a revoked one may be
+        # followed by a new one (services/record.py), so the rule excludes revoked rows.
+        Index("uq_certificates_valid", "user_id", "kind", "subject_slug", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
         # Reports count holders per course or program, and per day of issue.
         Index("ix_certificates_kind_subject_issued", "kind", "subject_slug", "issued_at"),
     )
@@ -47,6 +49,11 @@ class CertificatePdf(Base):
     """A rendered PDF, stored once; a re-issue adds new ones and keeps the old hashes findable."""
 
     __tablename__ = "certificate_pdfs"
+    __table_args__ = (
+        # Two processes drawing the same certificate store one current file per language.
+        Index("uq_certificate_pdfs_current", "certificate_id", "language", unique=True,
+              sqlite_where=text("current"), postgresql_where=text("current")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from lms.certificates.issuing import issue_earned_certificates
+from lms.catalog import course_or_404, current_catalog
 from lms.extensions import db
-from lms.learn.views import course_or_404
-from lms.services import quizzes
+from lms.issuing import after_issuing
+from lms.services import clock, quizzes, record
 
 bp = Blueprint("quiz", __name__)
 
@@ -24,7 +24,9 @@ def submitted_answers(form) -> dict[str, list[int]]:
     answers = {}
     for name in form:
         if name.startswith("q-"):
-            answers[name[2:]] = [int(v) for v in form.getlist(name) if v.isdigit()]
+            # ASCII digits only, and short: "²" or 5,000 digits is junk, not an option number.
+            answers[name[2:]] = [int(v) for v in form.getlist(name)
+                                 if v.isascii() and v.isdigit() and len(v) <= 4]
     return answers
 
 
@@ -32,6 +34,8 @@ def submitted_answers(form) -> dict[str, list[int]]:
 @login_required
 def take(slug: str):
     course = quiz_course_or_404(slug)
+    if course.slug in current_catalog().withheld:
+        return render_template("quiz/withheld.html", course=course)
     attempt = quizzes.open_attempt(db.session, current_user.id, course)
     db.session.commit()
     response = render_template("quiz/take.html", course=course, attempt=attempt,
@@ -46,17 +50,18 @@ def submit(slug: str):
     course = quiz_course_or_404(slug)
     token = request.form.get("attempt", "")
     try:
-        attempt = quizzes.submit_attempt(db.session, current_user.id, course, token,
-                                         submitted_answers(request.form))
+        attempt, issued = record.submit_quiz(db.session, current_user, current_catalog(), course,
+                                             token, submitted_answers(request.form), clock.now())
+    except quizzes.QuizWithheld:
+        return render_template("quiz/withheld.html", course=course), 409
     except quizzes.StaleSubmission as stale:
         db.session.rollback()
         return render_template("quiz/stale.html", course=course, attempt=stale.attempt), 409
     except quizzes.QuizChanged:
         db.session.commit()
         return render_template("quiz/changed.html", course=course), 409
-    db.session.commit()
-    if attempt.passed:
-        issue_earned_certificates(current_user)
+    db.session.commit()  # the grade and any certificate it earns, together
+    after_issuing(issued)
     return redirect(url_for("quiz.result", slug=slug, token=attempt.token), code=303)
 
 

@@ -10,15 +10,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from lms.auth.access import role_required
+from lms.auth.access import current_actor, role_required
 from lms.catalog import current_catalog
 from lms.extensions import db
 from lms.i18n import select_language
 from lms.models import OrgUnit
+from lms.export_files import attachment, csv_lines, xlsx_bytes
 from lms.reports import exports
 from lms.reports.forms import AssignmentForm, TargetForm
 from lms.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS
-from lms.services import assignments, charts, completions, reports
+from lms.services import assignments, charts, clock, completions, reports
 from lms.services.access import REPORT_ROLES, scope_path
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -49,7 +50,7 @@ def unit_or_404(code: str) -> OrgUnit:
 
 
 def dashboard_page(unit: OrgUnit | None):
-    catalog, today = current_catalog(), reports.today()
+    catalog, today = current_catalog(), clock.today()
     max_age = timedelta(seconds=current_app.config["LMS_REPORT_SNAPSHOT_MAX_AGE"])
     snapshot = reports.fresh_snapshot(db.session, max_age)
     return render_template(
@@ -83,15 +84,17 @@ def export(code: str, what: str, fmt: str):
         (completions.person_columns(catalog), completions.person_rows)
         if what == "people" else (completions.unit_columns(catalog), completions.unit_rows))
     header = [exports.heading(column, catalog, language) for column in columns]
-    data = rows(db.session, unit.path, catalog, reports.today())
-    filename = f"{unit.code}-{what}-{reports.today().isoformat()}.{fmt}"
-    headers = {"Content-Disposition": exports.attachment(filename),
+    completions.record_export(db.session, current_actor(), unit.code, unit.path, what, fmt)
+    db.session.commit()  # the trace is kept even if the download is cut short
+    data = rows(db.session, unit.path, catalog, clock.today())
+    filename = f"{unit.code}-{what}-{clock.today().isoformat()}.{fmt}"
+    headers = {"Content-Disposition": attachment(filename),
                "Cache-Control": "no-store"}
     if fmt == "csv":
-        return Response(stream_with_context(exports.csv_lines(header, data)),
+        return Response(stream_with_context(csv_lines(header, data)),
                         mimetype="text/csv", headers=headers,
                         content_type="text/csv; charset=utf-8")
-    return Response(exports.xlsx_bytes(header, data, unit.code), headers=headers,
+    return Response(xlsx_bytes(header, data, unit.code), headers=headers,
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -106,7 +109,7 @@ def form_error(form, error: reports.ReportError) -> None:
 @bp.route("/assignments/", methods=["GET", "POST"])
 @role_required(*REPORT_ROLES)
 def assignment_list():
-    catalog, today = current_catalog(), reports.today()
+    catalog, today = current_catalog(), clock.today()
     form = AssignmentForm(unit=request.args.get("unit", ""))
     form.subject.choices = [SelectChoice(value, label) for value, label
                             in assignments.subject_choices(catalog, select_language())]
@@ -115,7 +118,7 @@ def assignment_list():
             assignments.create_assignment(
                 db.session, current_user, catalog, subject=form.subject.data,
                 unit_code=form.unit.data or "", people=form.people.data or "",
-                due_on=form.due_on.data, today_=today)
+                due_on=form.due_on.data, today_=today, actor=current_actor())
         except reports.ReportError as error:
             form_error(form, error)
         else:
@@ -131,7 +134,7 @@ def assignment_list():
 @bp.route("/targets/", methods=["GET", "POST"])
 @role_required(*REPORT_ROLES)
 def target_list():
-    catalog, today = current_catalog(), reports.today()
+    catalog, today = current_catalog(), clock.today()
     form = TargetForm(unit=request.args.get("unit", ""))
     form.program.choices = [SelectChoice(p.slug, p.title(select_language()))
                             for p in catalog.programs]
@@ -141,7 +144,7 @@ def target_list():
                 db.session, current_user, catalog, unit_code=form.unit.data,
                 program_slug=form.program.data, audience=form.audience.data,
                 kind=form.kind.data, value=form.value.data, deadline=form.deadline.data,
-                today_=today)
+                today_=today, actor=current_actor())
         except reports.ReportError as error:
             form_error(form, error)
         else:
@@ -160,7 +163,7 @@ def remove_assignment(assignment_id: int):
     if assignment is None:
         abort(404)
     if request.method == "POST":
-        db.session.delete(assignment)
+        assignments.remove_assignment(db.session, assignment, current_actor())
         db.session.commit()
         flash(_("The assignment is removed."))
         return redirect(url_for("reports.assignment_list"))
@@ -177,7 +180,7 @@ def remove_target(target_id: int):
     if target is None:
         abort(404)
     if request.method == "POST":
-        db.session.delete(target)
+        reports.remove_target(db.session, target, current_actor())
         db.session.commit()
         flash(_("The target is removed."))
         return redirect(url_for("reports.target_list"))

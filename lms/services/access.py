@@ -5,6 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lms.models import OrgUnit, User
+from lms.services import audit
 
 ROLES = ("learner", "trainer", "manager", "organiser", "admin")
 # Managers see their unit and the units below it; organisers their whole tree (a province);
@@ -41,7 +42,8 @@ class RoleError(ValueError):
     """A role cannot be granted as asked; the message says why, in plain words."""
 
 
-def grant_role(session: Session, user: User, role: str, scope_code: str | None) -> None:
+def grant_role(session: Session, user: User, role: str, scope_code: str | None,
+               actor: audit.Actor) -> None:
     """Makes `user` a learner, trainer, manager (of a unit), organiser (of a tree) or admin."""
     if role not in ROLES:
         raise RoleError(f'unknown role "{role}": use one of {", ".join(ROLES)}')
@@ -54,4 +56,8 @@ def grant_role(session: Session, user: User, role: str, scope_code: str | None) 
             raise RoleError(f'there is no unit with the code "{scope_code}"')
     elif scope_code:
         raise RoleError(f"a {role} is not responsible for a unit: leave out the unit")
+    before = (user.role, user.scope_unit.code if user.scope_unit else None)
     user.role, user.scope_unit_id = role, scope.id if scope else None
+    audit.record(session, actor, "role-granted", subject=user,
+                 details={"role": role, "unit": scope_code, "before": {"role": before[0],
+                                                                       "unit": before[1]}})

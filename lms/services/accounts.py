@@ -12,7 +12,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lms.content import Catalog
 from lms.models import LessonProgress, QuizAttempt, User
+from lms.services import record
+from lms.services.clock import vietnam_date
 
 # OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB of memory, 2 iterations, 1 lane.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -133,8 +136,9 @@ def update_profile(user: User, full_name: str, org_unit_id: int | None) -> None:
     user.full_name, user.org_unit_id = name, org_unit_id
 
 
-def export_personal_data(session: Session, user: User) -> dict:
-    """Everything lms keeps about one learner, for the right of access."""
+def export_personal_data(session: Session, user: User, catalog: Catalog) -> dict:
+    """Everything lms keeps about one learner, for the right of access; completions are the
+    record's (services/record.py), dated by Vietnam's calendar."""
     lessons = session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id)
                               .order_by(LessonProgress.completed_at))
     attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
@@ -151,6 +155,18 @@ def export_personal_data(session: Session, user: User) -> dict:
                            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
                            "score_percent": a.score_percent, "passed": a.passed,
                            "answers": a.answers} for a in attempts],
+        "courses_completed": [
+            {"course": r.course.slug, "completed_on": r.completed_on.isoformat(),
+             "certificate_code": r.certificate.code}
+            for r in record.course_records(session, user.id, catalog.courses, catalog).values()
+            if r.complete],
+        "certificates": [
+            {"code": c.code, "serial": c.serial, "kind": c.kind, "subject": c.subject_slug,
+             "holder_name": c.holder_name, "issued_on": vietnam_date(c.issued_at).isoformat(),
+             "issued_at": c.issued_at.isoformat(),
+             "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+             "revoked_reason": c.revoked_reason}
+            for c in record.certificates_held(session, user.id)],
     }
 
 

@@ -10,26 +10,14 @@ from sqlalchemy.orm import Session, aliased
 
 from lms.content import Catalog
 from lms.content.schema import Course, Program
-from lms.models import (Assignment, AssignmentPerson, Certificate, OrgUnit,
-                        User)
-from lms.services import accounts
+from lms.models import Assignment, AssignmentPerson, OrgUnit, User
+from lms.services import accounts, audit, record
 from lms.services.access import can_see_unit, scope_path
-from lms.services.progress import progress_for
+from lms.services.record import assignment_state
 from lms.services.reports import (ReportError, in_subtree, snapshot_subtree_totals,
-                                  valid_program_certificate, visible_unit)
+                                  visible_unit)
 
-DUE_SOON_DAYS = 7
-STATES = ("overdue", "due-soon", "on-time", "done")
 MAX_PEOPLE = 500  # per assignment form; larger groups are assigned by unit
-
-
-def state_of(done: bool, due_on: date, today_: date) -> str:
-    if done:
-        return "done"
-    days_left = (due_on - today_).days
-    if days_left < 0:
-        return "overdue"
-    return "due-soon" if days_left <= DUE_SOON_DAYS else "on-time"
 
 
 def subject_of(catalog: Catalog, kind: str, slug: str) -> Course | Program | None:
@@ -50,7 +38,8 @@ def parse_people(text: str) -> list[str]:
 
 
 def create_assignment(session: Session, viewer: User, catalog: Catalog, *, subject: str,
-                      unit_code: str, people: str, due_on: date, today_: date) -> Assignment:
+                      unit_code: str, people: str, due_on: date, today_: date,
+                      actor: audit.Actor) -> Assignment:
     """Assigns `subject` ("course:slug" or "program:slug") to a visible unit or to listed people.
 
     Raises ReportError; for unknown people its code is "unknown-people" and `unknown` lists them.
@@ -72,6 +61,7 @@ def create_assignment(session: Session, viewer: User, catalog: Catalog, *, subje
         assignment.org_unit_id = unit.id
         session.add(assignment)
         session.flush()
+        _audit_assignment(session, actor, "assignment-created", assignment, unit.path)
         return assignment
     if len(identifiers) > MAX_PEOPLE:
         raise ReportError("people", "too-many")
@@ -81,7 +71,31 @@ def create_assignment(session: Session, viewer: User, catalog: Catalog, *, subje
     session.add_all(AssignmentPerson(assignment_id=assignment.id, user_id=user_id)
                     for user_id in sorted(set(users)))
     session.flush()
+    _audit_assignment(session, actor, "assignment-created", assignment, None)
     return assignment
+
+
+def _audit_assignment(session: Session, actor: audit.Actor, action: str, assignment: Assignment,
+                      unit_path: str | None) -> None:
+    people = [] if assignment.org_unit_id else list(session.scalars(
+        select(AssignmentPerson.user_id).where(AssignmentPerson.assignment_id == assignment.id)))
+    # Listed people may sit in several units: the entry goes under the actor's own scope.
+    path = unit_path if unit_path is not None else _actor_scope(session, actor)
+    audit.record(session, actor, action, unit_path=path, details={
+        "assignment": assignment.id, "subject": f"{assignment.subject_kind}:"
+                                                f"{assignment.subject_slug}",
+        "due_on": assignment.due_on.isoformat(), "people": people})
+
+
+def _actor_scope(session: Session, actor: audit.Actor) -> str | None:
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    return scope_path(session, user) if user else None
+
+
+def remove_assignment(session: Session, assignment: Assignment, actor: audit.Actor) -> None:
+    _audit_assignment(session, actor, "assignment-removed", assignment,
+                      assignment.org_unit.path if assignment.org_unit else None)
+    session.delete(assignment)
 
 
 class UnknownPeople(ReportError):
@@ -133,7 +147,7 @@ class LearnerAssignment(_DueDate):
 
     @property
     def state(self) -> str:
-        return state_of(self.done, self.assignment.due_on, self.today)
+        return assignment_state(self.done, self.assignment.due_on, self.today)
 
 
 def for_learner(session: Session, user: User, catalog: Catalog,
@@ -152,36 +166,21 @@ def for_learner(session: Session, user: User, catalog: Catalog,
     for assignment in assigned:  # the same subject twice: the earlier due date applies
         earliest.setdefault((assignment.subject_kind, assignment.subject_slug), assignment)
     subjects = {key: subject_of(catalog, *key) for key in earliest}
-    courses = tuple(s for (kind, _), s in subjects.items() if kind == "course" and s)
-    progress = progress_for(session, user.id, courses)
-    certified = set(session.scalars(
-        select(Certificate.subject_slug).where(
-            valid_program_certificate(Certificate, user.id, None, today_))))
-    items = [LearnerAssignment(a, subjects[key],
-                               progress[key[1]].complete if key[0] == "course"
-                               else key[1] in certified, today_)
+    done = {kind: record.has_done(session, user.id, kind,
+                                  [slug for k, slug in earliest if k == kind], today_)
+            for kind in ("course", "program")}
+    items = [LearnerAssignment(a, subjects[key], key[1] in done[key[0]], today_)
              for key, a in earliest.items() if subjects[key]]
     return sorted(items, key=lambda item: (item.done, item.assignment.due_on))
 
 
 # --- for managers -------------------------------------------------------------------------
 
-def done_condition(catalog: Catalog, kind: str, slug: str, today_: date,
-                   within: str = "") -> ColumnElement[bool]:
-    """Whether the person in the query's User row has done the subject, as SQL.
-
-    `within` (a unit path) limits the lesson count to people under that unit, so a commune's
-    figures read the commune's lesson rows, not the whole course's.
-    """
-    # A plain EXISTS, so the planner can make one hash (anti-)join over any number of people.
-    if kind == "program":
-        return exists().where(valid_program_certificate(Certificate, User.id, slug, today_))
-    if catalog.course(slug) is None:
+def done_condition(catalog: Catalog, kind: str, slug: str, today_: date) -> ColumnElement[bool]:
+    """Whether the person in the query's User row has done the subject, as SQL (the record's)."""
+    if kind == "course" and catalog.course(slug) is None:
         return false()
-    # Completing a course (every lesson, and the quiz) issues its certificate at once: the
-    # certificate is the recorded, dated fact of completion, and one row to look up.
-    return exists().where(Certificate.user_id == User.id, Certificate.kind == "course",
-                          Certificate.subject_slug == slug, Certificate.revoked_at.is_(None))
+    return record.has_completed(kind, slug, today_)
 
 
 @dataclass(frozen=True)
@@ -197,7 +196,8 @@ class AssignmentSummary(_DueDate):
     @property
     def state(self) -> str:
         # Nobody assigned (yet) is not "everyone done".
-        return state_of(0 < self.assigned == self.done, self.assignment.due_on, self.today)
+        return assignment_state(0 < self.assigned == self.done, self.assignment.due_on,
+                                self.today)
 
 
 def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
@@ -229,8 +229,7 @@ def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
             population = and_(in_subtree(prefix), User.id.in_(
                 select(AssignmentPerson.user_id)
                 .where(AssignmentPerson.assignment_id == assignment.id)))
-        done = done_condition(catalog, assignment.subject_kind, assignment.subject_slug, today_,
-                              within)
+        done = done_condition(catalog, assignment.subject_kind, assignment.subject_slug, today_)
         people = select(func.count()).select_from(User).join(
             OrgUnit, OrgUnit.id == User.org_unit_id).where(population)
         if snapshot is not None and assignment.org_unit_id is not None:

@@ -1,12 +1,18 @@
-"""Certificates: issued once when earned, stored as PDFs, verifiable by code or by file."""
+"""Certificates: the record of a completion, its stored PDFs, verification by code or by file.
+
+When a certificate is due is the record's rule (services/record.py); this module makes the
+certificate, draws and stores its PDFs, and finds it again.
+"""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,9 +20,11 @@ from sqlalchemy.orm import Session
 from lms.content import Catalog
 from lms.content.competences import COMPETENCES
 from lms.content.schema import LANGUAGES, Course, Program
+from lms.i18n import BABEL_LOCALES, format_day
 from lms.models import Certificate, CertificatePdf, User
-from lms.services import progress
+from lms.services import audit
 from lms.services.certificate_pdf import qr_data_uri, render_pdf
+from lms.services.clock import vietnam_date
 
 # 32 symbols without 0/O and 1/I, so a code read aloud or typed from paper cannot be misread;
 # 16 of them carry 80 random bits.
@@ -24,25 +32,27 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 16
 CODE_GROUP = 4
 
+# The certificate's wording, translated like every other string (lms/translations).
 LABELS = {
-    "vi": {"heading": "Chứng nhận", "movement": "Phong trào Bình dân học vụ số",
-           "certifies": "Trao cho Ông/Bà", "completed_course": "đã hoàn thành khoá học",
-           "completed_program": "đã hoàn thành chương trình",
-           "competences": "Năng lực số đã đạt (Thông tư 02/2025/TT-BGDĐT)",
-           "issued_on": "Ngày cấp:", "serial": "Số hiệu:", "code": "Mã xác minh:",
-           "verify_hint": "Kiểm tra tính hợp lệ tại", "qr_alt": "Mã QR dẫn tới trang xác minh"},
-    "en": {"heading": "Certificate", "movement": "Digital literacy for all movement",
-           "certifies": "This certifies that", "completed_course": "has completed the course",
-           "completed_program": "has completed the program",
-           "competences": "Digital competences shown (Circular 02/2025/TT-BGDĐT)",
-           "issued_on": "Issued on:", "serial": "Serial number:", "code": "Verification code:",
-           "verify_hint": "Check that it is valid at", "qr_alt": "QR code to the verification page"},
+    "heading": _l("Certificate of completion"),
+    "movement": _l("Digital literacy for all movement"),
+    "certifies": _l("This certifies that"),
+    "completed_course": _l("has completed the course"),
+    "completed_program": _l("has completed the program"),
+    "competences": _l("Digital competences shown (Circular 02/2025/TT-BGDĐT)"),
+    "issued_on": _l("Issued on:"),
+    "serial": _l("Serial number:"),
+    "code": _l("Verification code:"),
+    "verify_hint": _l("Check that it is valid at"),
+    "qr_alt": _l("QR code to the verification page"),
+    "notice": _l("Evidence of completed training for organisers; not the official confirmation "
+                 "of basic digital skills recorded on VNeID (Decision 757/QĐ-BKHCN)."),
 }
 
 
 @dataclass(frozen=True)
 class IssueSettings:
-    """What issuing needs from the deployment: who issues, and where codes are checked."""
+    """What drawing a certificate needs from the deployment: who issues, where codes are checked."""
 
     issuer: str
     verify_base_url: str  # e.g. "https://lms.example.vn/verify/"
@@ -74,8 +84,10 @@ def masked_name(full_name: str) -> str:
 
 
 def pdf_context(certificate: Certificate, language: str, settings: IssueSettings) -> dict:
-    labels = LABELS[language]
+    """The plain values a template sees, worded and dated (Vietnam's date) in `language`."""
     verify_url = settings.verify_base_url + certificate.code
+    with force_locale(BABEL_LOCALES[language]):
+        labels = {key: str(text) for key, text in LABELS.items()}
     return {
         "language": language,
         "labels": {**labels, "completed": labels[f"completed_{certificate.kind}"]},
@@ -84,19 +96,12 @@ def pdf_context(certificate: Certificate, language: str, settings: IssueSettings
         "title": certificate.titles.get(language) or certificate.titles["vi"],
         "competences": [{"code": code, "name": COMPETENCES[code].name(language)}
                         for code in certificate.competences if code in COMPETENCES],
-        "issued_on": certificate.issued_at.strftime("%d/%m/%Y"),
+        "issued_on": format_day(vietnam_date(certificate.issued_at), language, "long"),
         "serial": certificate.serial,
         "code": certificate.code,
         "verify_url": verify_url,
         "qr_data_uri": qr_data_uri(verify_url),
     }
-
-
-def _render_all(certificate: Certificate, template_folder: str, settings: IssueSettings) -> None:
-    for language in LANGUAGES:
-        content = render_pdf(template_folder, pdf_context(certificate, language, settings))
-        certificate.pdfs.append(CertificatePdf(language=language, content=content,
-                                               sha256=hashlib.sha256(content).hexdigest()))
 
 
 def template_folder(catalog: Catalog, kind: str, slug: str) -> str | None:
@@ -107,62 +112,88 @@ def template_folder(catalog: Catalog, kind: str, slug: str) -> str | None:
     return template.directory if template else None
 
 
-def _issue(session: Session, user: User, kind: str, subject: Course | Program,
-           catalog: Catalog, settings: IssueSettings) -> Certificate | None:
-    folder = template_folder(catalog, kind, subject.slug)
-    if folder is None:
-        return None
+def new_certificate(session: Session, user: User, kind: str, subject: Course | Program,
+                    now: datetime) -> Certificate | None:
+    """The certificate record, in the caller's transaction; None if a concurrent request issued
+    it first (one valid certificate per person and subject: a partial unique index).
+    Its PDFs are drawn after the commit (render_pdfs), never while the write lock is held."""
     code = new_code()
     certificate = Certificate(code=code, serial=f"pending-{code}", user_id=user.id, kind=kind,
                               subject_slug=subject.slug, holder_name=user.full_name,
                               titles={lang: subject.title(lang) for lang in LANGUAGES},
-                              competences=list(subject.competences),
-                              issued_at=datetime.now(timezone.utc))
+                              competences=list(subject.competences), issued_at=now)
     try:
-        with session.begin_nested():  # a concurrent request may be issuing the same one
+        with session.begin_nested():
             session.add(certificate)
             session.flush()
-            certificate.serial = f"{certificate.issued_at:%Y}-{certificate.id:07d}"
-            _render_all(certificate, folder, settings)
+            certificate.serial = f"{vietnam_date(now):%Y}-{certificate.id:07d}"
             session.flush()
     except IntegrityError:
         return None
     return certificate
 
 
-def issue_earned(session: Session, user: User, catalog: Catalog,
-                 settings: IssueSettings) -> list[Certificate]:
-    """Every course and program certificate `user` has earned and does not hold yet."""
-    held = {(kind, slug) for kind, slug in session.execute(
-        select(Certificate.kind, Certificate.subject_slug).where(Certificate.user_id == user.id))}
-    done = progress.progress_for(session, user.id, catalog.courses)
-    earned = [("course", course) for course in catalog.courses if done[course.slug].complete]
-    earned += [("program", program) for program in catalog.programs
-               if user.audience in program.audience
-               and all(done.get(slug) and done[slug].complete for slug in program.courses)]
-    issued = (_issue(session, user, kind, subject, catalog, settings)
-              for kind, subject in earned if (kind, subject.slug) not in held)
-    return [certificate for certificate in issued if certificate]
+def missing_languages(session: Session, certificate_id: int) -> list[str]:
+    have = set(session.scalars(select(CertificatePdf.language).where(
+        CertificatePdf.certificate_id == certificate_id, CertificatePdf.current.is_(True))))
+    return [language for language in LANGUAGES if language not in have]
 
 
-def reissue(session: Session, certificate: Certificate, catalog: Catalog,
-            settings: IssueSettings) -> None:
-    """After a name correction: new PDFs under the same code; old files verify as replaced."""
+def render_pdfs(session: Session, certificate: Certificate, catalog: Catalog,
+                settings: IssueSettings) -> None:
+    """Draws and stores the PDFs a committed certificate lacks, from its stored record.
+
+    Called right after the commit that issued it, and on download if a crash came in between.
+    Drawing happens outside any write transaction, so no lock is held while WeasyPrint works;
+    two processes drawing at once store one current PDF per language (a partial unique index).
+    """
+    certificate_id = certificate.id
+    languages = missing_languages(session, certificate_id)
+    if not languages:
+        return
+    folder = template_folder(catalog, certificate.kind, certificate.subject_slug)
+    if folder is None:
+        return
+    drawn = [(language, render_pdf(folder, pdf_context(certificate, language, settings)))
+             for language in languages]
+    session.commit()  # end the read transaction: the drawing took a while
+    for language, content in drawn:
+        try:
+            with session.begin_nested():
+                session.add(CertificatePdf(certificate_id=certificate_id, language=language,
+                                           content=content,
+                                           sha256=hashlib.sha256(content).hexdigest()))
+        except IntegrityError:
+            pass  # another process stored this language first
+    session.commit()
+
+
+def reissue(session: Session, certificate: Certificate, actor: audit.Actor,
+            now: datetime) -> None:
+    """After a name correction: the same code with the holder's current name. New PDFs are drawn
+    after the commit (render_pdfs); files drawn before then verify as replaced."""
+    old_name = certificate.holder_name
     certificate.holder_name = certificate.user.full_name
-    certificate.reissued_at = datetime.now(timezone.utc)
+    certificate.reissued_at = now
     session.execute(update(CertificatePdf).where(CertificatePdf.certificate_id == certificate.id)
                     .values(current=False))
     session.expire(certificate, ["pdfs"])
-    _render_all(certificate, template_folder(catalog, certificate.kind, certificate.subject_slug),
-                settings)
+    audit.record(session, actor, "certificate-reissued", subject=certificate.user, now=now,
+                 details={"code": certificate.code, "name_before": old_name,
+                          "name_after": certificate.holder_name})
 
 
-def revoke(certificate: Certificate, reason: str) -> None:
+def revoke(session: Session, certificate: Certificate, reason: str, actor: audit.Actor,
+           now: datetime) -> None:
+    """Voids the completion it proves until it is earned again (services/record.py)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a revocation needs a reason")
-    certificate.revoked_at = datetime.now(timezone.utc)
+    certificate.revoked_at = now
     certificate.revoked_reason = reason
+    audit.record(session, actor, "certificate-revoked", subject=certificate.user, now=now,
+                 details={"code": certificate.code, "kind": certificate.kind,
+                          "subject": certificate.subject_slug, "reason": reason})
 
 
 def find_by_code(session: Session, typed: str) -> Certificate | None:
@@ -179,9 +210,3 @@ def current_pdf(session: Session, certificate: Certificate, language: str) -> Ce
     return session.scalar(select(CertificatePdf).where(
         CertificatePdf.certificate_id == certificate.id, CertificatePdf.language == language,
         CertificatePdf.current.is_(True)))
-
-
-def learner_certificates(session: Session, user_id: int) -> list[Certificate]:
-    return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id)
-                                .order_by(Certificate.issued_at.desc())))
-

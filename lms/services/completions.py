@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Iterator
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy import func
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog
-from lms.models import Certificate, LessonProgress, OrgUnit, QuizAttempt, User
-from lms.services.reports import (AUDIENCES, VIETNAM, Tally, day_start_utc, in_subtree,
-                                  unit_counts)
+from lms.models import Certificate, OrgUnit, User
+from lms.services import audit
+from lms.services.clock import vietnam_date
+from lms.services.record import valid_certificate
+from lms.services.reports import AUDIENCES, Tally, in_subtree, unit_counts
 
 # People are read this many at a time, so a 1,000,000-person export streams in constant memory.
 CHUNK = 500
@@ -23,14 +24,6 @@ CHUNK = 500
 class Column:
     key: str
     subject: str | None = None  # the course or program slug the column is about
-
-
-def _vietnam_day(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite hands back UTC without saying so
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(VIETNAM).date()
 
 
 def person_columns(catalog: Catalog) -> list[Column]:
@@ -45,14 +38,9 @@ def person_rows(session: Session, prefix: str, catalog: Catalog, today_: date,
                 chunk: int = CHUNK) -> Iterator[list]:
     """One row per person in the subtree, in unit then name order, as `person_columns` says.
 
-    A course counts as completed, as on the learner's own page, when every current lesson is
-    done and the quiz (if any) is passed; its date is when the last of these happened.
+    Completion is the record's (services/record.py): a valid course certificate, dated by
+    its Vietnam day of issue; the same for programs, with the certificate's code.
     """
-    courses = [c for c in catalog.courses if c.lessons]
-    lesson_filter = or_(*[and_(LessonProgress.course_slug == c.slug,
-                               LessonProgress.lesson_slug.in_([l.slug for l in c.lessons]))
-                          for c in courses]) if courses else False
-    until = day_start_utc(today_ + timedelta(days=1))
     people = (select(User.id, User.full_name, OrgUnit.code, OrgUnit.name, User.position,
                      User.audience)
               .join(OrgUnit, OrgUnit.id == User.org_unit_id).where(in_subtree(prefix))
@@ -60,33 +48,23 @@ def person_rows(session: Session, prefix: str, catalog: Catalog, today_: date,
               .execution_options(yield_per=chunk))
     for partition in session.execute(people).partitions():
         ids = [row[0] for row in partition]
-        lessons = {(user_id, slug): (count, last) for user_id, slug, count, last in session.execute(
-            select(LessonProgress.user_id, LessonProgress.course_slug, func.count(),
-                   func.max(LessonProgress.completed_at))
-            .where(LessonProgress.user_id.in_(ids), lesson_filter)
-            .group_by(LessonProgress.user_id, LessonProgress.course_slug))}
-        passed = {(user_id, slug): first for user_id, slug, first in session.execute(
-            select(QuizAttempt.user_id, QuizAttempt.course_slug, func.min(QuizAttempt.submitted_at))
-            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.passed.is_(True),
-                   QuizAttempt.submitted_at.is_not(None))
-            .group_by(QuizAttempt.user_id, QuizAttempt.course_slug))}
-        certificates = {(user_id, slug): (code, issued) for user_id, slug, code, issued in
-                        session.execute(
-            select(Certificate.user_id, Certificate.subject_slug, Certificate.code,
-                   Certificate.issued_at)
-            .where(Certificate.user_id.in_(ids), Certificate.kind == "program",
-                   Certificate.revoked_at.is_(None), Certificate.issued_at < until))}
+        held = {(user_id, kind, slug): (code, issued) for user_id, kind, slug, code, issued in
+                session.execute(
+            select(Certificate.user_id, Certificate.kind, Certificate.subject_slug,
+                   Certificate.code, Certificate.issued_at)
+            .where(Certificate.user_id.in_(ids),
+                   or_(valid_certificate(Certificate, Certificate.user_id, "course", None,
+                                         today_),
+                       valid_certificate(Certificate, Certificate.user_id, "program", None,
+                                         today_))))}
         for user_id, name, unit_code, unit_name, position, audience in partition:
             row = [name, unit_code, unit_name, position or "", audience]
             for course in catalog.courses:
-                count, last = lessons.get((user_id, course.slug), (0, None))
-                quiz_done = passed.get((user_id, course.slug))
-                complete = count == len(course.lessons) and (course.quiz is None or quiz_done)
-                row.append(_vietnam_day(max(m for m in (last, quiz_done) if m is not None))
-                           if complete and (last or quiz_done) else None)
+                _code, issued = held.get((user_id, "course", course.slug), (None, None))
+                row.append(vietnam_date(issued) if issued else None)
             for program in catalog.programs:
-                code, issued = certificates.get((user_id, program.slug), (None, None))
-                row += [code or "", _vietnam_day(issued)]
+                code, issued = held.get((user_id, "program", program.slug), (None, None))
+                row += [code or "", vietnam_date(issued) if issued else None]
             yield row
 
 
@@ -120,3 +98,12 @@ def unit_rows(session: Session, prefix: str, catalog: Catalog, today_: date) -> 
                + [audiences.get((path, a), 0) for a in AUDIENCES]
                + [tally.certified, tally.percent]
                + [tally.programs[slug] for slug in programs])
+
+
+def record_export(session: Session, actor: audit.Actor, unit_code: str, unit_path: str,
+                  what: str, file_format: str) -> None:
+    """A per-person export reveals names, positions and completions: it goes to the audit trail
+    (per-unit tallies name no one)."""
+    if what == "people":
+        audit.record(session, actor, "personal-data-exported", unit_path=unit_path,
+                     details={"unit": unit_code, "format": file_format})

@@ -56,3 +56,11 @@ def learner_unit_choices(session: Session) -> list[UnitChoice]:
         .where(OrgUnit.kind.in_(LEARNER_UNIT_KINDS))
         .order_by(province.c.name, OrgUnit.name))
     return [UnitChoice(*row) for row in rows]
+
+
+def grouped_unit_choices(session: Session) -> dict[str, list[tuple[int, str]]]:
+    """{province: [(unit id, name), ...]}, as a grouped select field takes them."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for choice in learner_unit_choices(session):
+        grouped.setdefault(choice.province, []).append((choice.id, choice.name))
+    return grouped

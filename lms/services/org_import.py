@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms.models import OrgUnit
 from lms.models.org import UNIT_KINDS
+from lms.services import audit
 from lms.services.org import add_units
 
 COLUMNS = ("code", "name", "parent_code", "kind")
@@ -198,7 +199,8 @@ def _parents_first(new: dict[str, UnitRow]) -> list[UnitRow]:
     return ordered
 
 
-def apply_unit_import(session: Session, plan: UnitImportPlan) -> UnitImportSummary:
+def apply_unit_import(session: Session, plan: UnitImportPlan,
+                      actor: audit.Actor) -> UnitImportSummary:
     if plan.problems:
         raise ValueError("a plan with problems cannot be applied")
     for rename in plan.to_rename:
@@ -206,4 +208,8 @@ def apply_unit_import(session: Session, plan: UnitImportPlan) -> UnitImportSumma
     added = add_units(session, [{"code": row.code, "name": row.name, "kind": row.kind,
                                  "parent_code": row.parent_code} for row in plan.to_add])
     session.flush()
+    audit.record(session, actor, "units-imported", unit_path="", details={
+        "added": [row.code for row in plan.to_add],
+        "renamed": [{"code": r.code, "from": r.old_name, "to": r.new_name}
+                    for r in plan.to_rename]})
     return UnitImportSummary(added, plan.to_rename, plan.unchanged)

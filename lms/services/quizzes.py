@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,10 @@ class StaleSubmission(Exception):
 
 class QuizChanged(Exception):
     """The trainer changed the quiz while the attempt was open; it must be started again."""
+
+
+class QuizWithheld(Exception):
+    """The course has content errors: its quiz is not taken until a trainer fixes them."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def shown_questions(attempt: QuizAttempt, quiz: Quiz) -> list[ShownQuestion]:
 
 
 def submit_attempt(session: Session, user_id: int, course: Course, token: str,
-                   answers: dict[str, list[int]]) -> QuizAttempt:
+                   answers: dict[str, list[int]], now: datetime) -> QuizAttempt:
     """Grades the attempt once. Any later submission of the same token raises StaleSubmission."""
     attempt = session.scalar(select(QuizAttempt).where(
         QuizAttempt.token == token, QuizAttempt.user_id == user_id,
@@ -112,7 +116,7 @@ def submit_attempt(session: Session, user_id: int, course: Course, token: str,
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
         .values(answers=chosen, correct_count=correct, score_percent=score,
                 passed=score >= course.quiz.pass_mark,
-                submitted_at=datetime.now(timezone.utc))
+                submitted_at=now)
         .execution_options(synchronize_session=False))
     if graded.rowcount != 1:  # a simultaneous request graded it first
         session.refresh(attempt)

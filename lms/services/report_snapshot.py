@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import time as clock
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from lms.models import Certificate, DailyCompletion, ReportSnapshot, UnitTally, User
-from lms.services.reports import (age_group, day_start_utc, valid_program_certificate,
-                                  vietnam_day)
+from lms.services.clock import now
+from lms.services.record import valid_certificate
+from lms.services.reports import age_group, vietnam_day
 
 
 def refresh(session: Session, today_: date) -> ReportSnapshot:
@@ -24,7 +25,6 @@ def refresh(session: Session, today_: date) -> ReportSnapshot:
     started = clock.perf_counter()
     age = age_group(today_.year)
     key = (User.org_unit_id, User.audience, age)
-    tomorrow = day_start_utc(today_ + timedelta(days=1))
     rows: dict[tuple, dict] = defaultdict(lambda: {"people": 0, "certified": 0,
                                                    "programs": Counter(), "courses": Counter()})
     for unit_id, audience, group, people in session.execute(
@@ -32,14 +32,14 @@ def refresh(session: Session, today_: date) -> ReportSnapshot:
         rows[(unit_id, audience, int(group))]["people"] = people
     certified = select(*key, func.count()).where(
         User.org_unit_id.is_not(None),
-        exists().where(valid_program_certificate(Certificate, User.id, None, today_)))
+        exists().where(valid_certificate(Certificate, User.id, "program", None, today_)))
     for unit_id, audience, group, people in session.execute(certified.group_by(*key)):
         rows[(unit_id, audience, int(group))]["certified"] = people
     for kind, field in (("program", "programs"), ("course", "courses")):
         held = (select(*key, Certificate.subject_slug, func.count())
                 .join(Certificate, Certificate.user_id == User.id)
-                .where(User.org_unit_id.is_not(None), Certificate.kind == kind,
-                       Certificate.revoked_at.is_(None), Certificate.issued_at < tomorrow)
+                .where(User.org_unit_id.is_not(None),
+                       valid_certificate(Certificate, User.id, kind, None, today_))
                 .group_by(*key, Certificate.subject_slug))
         for unit_id, audience, group, slug, people in session.execute(held):
             rows[(unit_id, audience, int(group))][field][slug] = people
@@ -47,8 +47,8 @@ def refresh(session: Session, today_: date) -> ReportSnapshot:
     daily = session.execute(
         select(User.org_unit_id, day, func.count())
         .join(Certificate, Certificate.user_id == User.id)
-        .where(User.org_unit_id.is_not(None), Certificate.kind == "program",
-               Certificate.revoked_at.is_(None), Certificate.issued_at < tomorrow)
+        .where(User.org_unit_id.is_not(None),
+               valid_certificate(Certificate, User.id, "program", None, today_))
         .group_by(User.org_unit_id, day)).all()
 
     session.execute(delete(UnitTally))
@@ -63,12 +63,8 @@ def refresh(session: Session, today_: date) -> ReportSnapshot:
         session.execute(insert(DailyCompletion), [
             {"org_unit_id": unit_id, "day": date.fromisoformat(str(when)[:10]), "certified": n}
             for unit_id, when, n in daily])
-    snapshot = ReportSnapshot(refreshed_at=_now(), seconds=clock.perf_counter() - started)
+    snapshot = ReportSnapshot(refreshed_at=now(), seconds=clock.perf_counter() - started)
     session.add(snapshot)
     session.execute(delete(ReportSnapshot).where(ReportSnapshot.refreshed_at < snapshot.refreshed_at))
     session.flush()
     return snapshot
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session, aliased
 from lms.content import Catalog
 from lms.models import (Certificate, DailyCompletion, OrgUnit, ReportSnapshot, Target,
                         UnitTally, User)
+from lms.services import audit
 from lms.services.access import can_see_unit, scope_path
+from lms.services.clock import VIETNAM, aware, day_start_utc, end_of_day_utc, now
+from lms.services.record import valid_certificate
 
-# Campaign days are Vietnam's days: UTC+7 all year round (no daylight saving time).
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 AUDIENCES = ("citizen", "civil-servant")
 AGE_GROUPS = ("under-30", "30-44", "45-59", "60-plus", "unknown")
 TARGET_KINDS = ("count", "percent")
@@ -30,27 +31,9 @@ class ReportError(ValueError):
         self.field, self.code = field, code
 
 
-def today() -> date:
-    return datetime.now(VIETNAM).date()
-
-
-def day_start_utc(day: date) -> datetime:
-    """When `day` begins in Vietnam, in UTC: how certificate times are compared."""
-    return datetime.combine(day, time(), VIETNAM).astimezone(timezone.utc)
-
-
 def in_subtree(prefix: str) -> ColumnElement[bool]:
     """Units under `prefix` (a unit's path); "" is every unit."""
     return OrgUnit.path.startswith(prefix, autoescape=True) if prefix else OrgUnit.id.is_not(None)
-
-
-def valid_program_certificate(certificate, user_id, program_slug: str | None, today_: date):
-    """The condition for `certificate` making its holder certified in `program_slug` (None: in
-    any program) on `today_`: a program certificate, not revoked, issued that day or before."""
-    return and_(certificate.user_id == user_id, certificate.kind == "program",
-                certificate.subject_slug == program_slug if program_slug else True,
-                certificate.revoked_at.is_(None),
-                certificate.issued_at < day_start_utc(today_ + timedelta(days=1)))
 
 
 # --- units a viewer may see ---------------------------------------------------------------
@@ -128,7 +111,7 @@ class TargetProgress:
 
 def create_target(session: Session, viewer: User, catalog: Catalog, *, unit_code: str,
                   program_slug: str, audience: str, kind: str, value: int, deadline: date,
-                  today_: date) -> Target:
+                  today_: date, actor: audit.Actor) -> Target:
     unit = visible_unit(session, viewer, unit_code.strip())
     if unit is None:
         raise ReportError("unit", "unknown-unit")
@@ -144,7 +127,20 @@ def create_target(session: Session, viewer: User, catalog: Catalog, *, unit_code
                     kind=kind, value=value, deadline=deadline)
     session.add(target)
     session.flush()
+    _audit_target(session, actor, "target-created", target, unit.path)
     return target
+
+
+def _audit_target(session: Session, actor: audit.Actor, action: str, target: Target,
+                  unit_path: str) -> None:
+    audit.record(session, actor, action, unit_path=unit_path, details={
+        "target": target.id, "program": target.program_slug, "audience": target.audience,
+        "kind": target.kind, "value": target.value, "deadline": target.deadline.isoformat()})
+
+
+def remove_target(session: Session, target: Target, actor: audit.Actor) -> None:
+    _audit_target(session, actor, "target-removed", target, target.org_unit.path)
+    session.delete(target)
 
 
 def target_progress(session: Session, target: Target, today_: date) -> TargetProgress:
@@ -154,8 +150,8 @@ def target_progress(session: Session, target: Target, today_: date) -> TargetPro
         select(func.count(), func.count(certificate.id))
         .select_from(User)
         .join(OrgUnit, OrgUnit.id == User.org_unit_id)
-        .outerjoin(certificate, valid_program_certificate(certificate, User.id,
-                                                          target.program_slug, today_))
+        .outerjoin(certificate, valid_certificate(certificate, User.id, "program",
+                                                  target.program_slug, today_))
         .where(in_subtree(target.org_unit.path), User.audience == target.audience)).one()
     return TargetProgress(target, members, certified, today_)
 
@@ -174,13 +170,9 @@ def visible_targets(session: Session, viewer: User, today_: date) -> list[Target
 def fresh_snapshot(session: Session, max_age: timedelta) -> ReportSnapshot | None:
     latest = session.scalar(select(ReportSnapshot).order_by(ReportSnapshot.refreshed_at.desc())
                             .limit(1))
-    if latest is None or _aware(latest.refreshed_at) < datetime.now(timezone.utc) - max_age:
+    if latest is None or aware(latest.refreshed_at) < now() - max_age:
         return None
     return latest
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
 
 
 def snapshot_unit_counts(session: Session, prefix: str, program_slugs: tuple[str, ...]):
@@ -266,7 +258,7 @@ class Dashboard:
     @property
     def counted_at(self) -> datetime | None:
         """When the snapshot was counted, in Vietnam time (None: counted live, just now)."""
-        return _aware(self.as_of).astimezone(VIETNAM) if self.as_of else None
+        return aware(self.as_of).astimezone(VIETNAM) if self.as_of else None
 
 
 def age_group(this_year: int):
@@ -296,7 +288,7 @@ def unit_counts(session: Session, prefix: str, program_slugs: tuple[str, ...], t
              .select_from(User).join(OrgUnit, OrgUnit.id == User.org_unit_id))
     for certificate, slug in zip(certificates, program_slugs):
         inner = inner.outerjoin(certificate,
-                                valid_program_certificate(certificate, User.id, slug, today_))
+                                valid_certificate(certificate, User.id, "program", slug, today_))
     inner = inner.where(in_subtree(prefix)).subquery()
     columns = [inner.c.org_unit_id, inner.c.audience, inner.c.age]
     query = select(*columns, func.count(), func.sum(inner.c.any_program),
@@ -320,7 +312,7 @@ def completions_per_day(session: Session, prefix: str, today_: date,
              .where(in_subtree(prefix), Certificate.kind == "program",
                     Certificate.revoked_at.is_(None),
                     Certificate.issued_at >= day_start_utc(first),
-                    Certificate.issued_at < day_start_utc(today_ + timedelta(days=1)))
+                    Certificate.issued_at < end_of_day_utc(today_))
              .subquery())
     counted = {date.fromisoformat(str(d)[:10]): n for d, n in
                session.execute(select(inner.c.day, func.count()).group_by(inner.c.day))}

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import OrgUnit, User
-from lms.services import access
+from lms.services import access, audit
 from lms.services.accounts import (HASHER, AccountError, Identifier, check_new_password,
                                    end_all_sessions, find_account, parse_identifier)
 from lms.services.org_import import clean
@@ -386,7 +386,7 @@ def _planned_row(row: StaffRow, problems: list[RowProblem], unit: OrgUnit | None
                       issue_code="code" in changes)
 
 
-def apply_staff_import(session: Session, plan: StaffPlan,
+def apply_staff_import(session: Session, plan: StaffPlan, actor: audit.Actor,
                        now: datetime | None = None) -> list[IssuedCode]:
     """Creates and updates the accounts of a valid plan; returns the new codes, in clear, once."""
     if not plan.ok:
@@ -405,10 +405,16 @@ def apply_staff_import(session: Session, plan: StaffPlan,
             user = session.get(User, row.user_id)
         user.org_unit_id, user.audience = row.unit_id, AUDIENCE
         user.position = row.source.position or None
+        session.flush()
+        audit.record(session, actor, "staff-imported", subject=user, now=now,
+                     details={"action": row.action, "unit": row.unit_name,
+                              "position": user.position})
         if row.issue_code:
             code = issue_activation_code(user, now)
             issued.append(IssuedCode(user.full_name, row.source.identifier, row.unit_name,
                                      f"{code[:4]} {code[4:]}", user.activation_expires_at))
+            audit.record(session, actor, "activation-code-issued", subject=user, now=now,
+                         details={"expires_at": user.activation_expires_at.isoformat()})
     session.flush()
     return issued
 

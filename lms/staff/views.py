@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from lms.auth.access import role_required
+from lms.auth.access import current_actor, role_required
 from lms.errors import render_error
 from lms.extensions import db
 from lms.services import staff_import
@@ -80,7 +80,7 @@ def confirm_import():
     if not plan.ok or plan.digest != form.digest.data:
         return plan_page(plan, sheet, changed=True), 409
     try:
-        issued = staff_import.apply_staff_import(db.session, plan)
+        issued = staff_import.apply_staff_import(db.session, plan, current_actor())
         db.session.commit()
     except IntegrityError:  # someone imported the same people at the same moment
         db.session.rollback()

@@ -1,0 +1,287 @@
+"""The record: who completed which course and holds which program, since when. The one owner.
+
+Every page, export and report asks this module; none decides it for itself. The rules:
+
+- A course is completed when every lesson is done and its quiz (if it has one) is passed.
+  Its certificate is issued in the same transaction and is the proof: "completed" means
+  "holds a valid (not revoked) course certificate", and the date is the certificate's.
+- A program is held when its program certificate is valid. It is earned when every course of
+  the program is completed and the person is in the program's audience.
+- Revoking a certificate voids that completion until the person passes the quiz again (for a
+  course without a quiz: marks a lesson done again; for a program: completes one of its courses
+  again); then a new certificate with a new code is issued.
+- Later edits of a course never take a completion away: the certificate stays.
+- A course whose content has errors (`Catalog.withheld`) is never a path to a certificate;
+  certificates earned before stay valid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.content import Catalog
+from lms.content.schema import Course, Lesson, Program
+from lms.models import Certificate, LessonProgress, QuizAttempt, User
+from lms.services import certificates, quizzes
+from lms.services.clock import aware, end_of_day_utc, vietnam_date
+
+DUE_SOON_DAYS = 7
+ASSIGNMENT_STATES = ("overdue", "due-soon", "on-time", "done")
+
+
+# --- one person's record ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CourseRecord:
+    """A learner and one course: progress towards it, and the completion once it is earned."""
+
+    course: Course
+    done_lessons: frozenset[str]
+    last_lesson_at: datetime | None
+    attempts: int
+    best_score: int | None
+    last_pass_at: datetime | None
+    certificate: Certificate | None  # the valid course certificate: the completion itself
+    voided_at: datetime | None  # when the last course certificate was revoked
+    withheld: bool  # the course has content errors: no new certificate until they are fixed
+
+    @property
+    def complete(self) -> bool:
+        return self.certificate is not None
+
+    @property
+    def completed_on(self) -> date | None:
+        return vietnam_date(self.certificate.issued_at) if self.certificate else None
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(1 for lesson in self.course.lessons if lesson.slug in self.done_lessons)
+
+    @property
+    def all_lessons_done(self) -> bool:
+        return self.lessons_done == len(self.course.lessons)
+
+    def _since_voided(self, moment: datetime | None) -> bool:
+        return moment is not None and (self.voided_at is None
+                                       or aware(moment) > aware(self.voided_at))
+
+    @property
+    def quiz_passed(self) -> bool:
+        """Passed, and not since voided by a revocation."""
+        return self.complete or self._since_voided(self.last_pass_at)
+
+    @property
+    def earned(self) -> bool:
+        """Everything done for a certificate not held yet: issuing it is due now."""
+        if self.complete or self.withheld or not self.all_lessons_done:
+            return False
+        if self.course.quiz is None:
+            return self._since_voided(self.last_lesson_at)
+        return self.quiz_passed
+
+    @property
+    def started(self) -> bool:
+        return bool(self.done_lessons) or self.attempts > 0 or self.complete
+
+    @property
+    def percent(self) -> int:
+        if self.complete:
+            return 100
+        steps = len(self.course.lessons) + (1 if self.course.quiz else 0)
+        done = self.lessons_done + (1 if self.quiz_passed else 0)
+        return round(100 * done / steps)
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        """Where "continue" goes: the first lesson not yet done (None: the quiz is next)."""
+        return next((l for l in self.course.lessons if l.slug not in self.done_lessons), None)
+
+
+def course_records(session: Session, user_id: int, courses: tuple[Course, ...] | list[Course],
+                   catalog: Catalog | None = None) -> dict[str, CourseRecord]:
+    """The learner's record in each course, from three queries whatever the number of courses."""
+    withheld = catalog.withheld if catalog else frozenset()
+    slugs = [course.slug for course in courses]
+    done: dict[str, set[str]] = {}
+    last_lesson: dict[str, datetime] = {}
+    for course_slug, lesson_slug, at in session.execute(
+            select(LessonProgress.course_slug, LessonProgress.lesson_slug,
+                   LessonProgress.completed_at)
+            .where(LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs))):
+        done.setdefault(course_slug, set()).add(lesson_slug)
+        if course_slug not in last_lesson or aware(at) > aware(last_lesson[course_slug]):
+            last_lesson[course_slug] = at
+    attempts = {slug: (count, best, last_pass) for slug, count, best, last_pass in session.execute(
+        select(QuizAttempt.course_slug, func.count(), func.max(QuizAttempt.score_percent),
+               func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
+               QuizAttempt.course_slug.in_(slugs))
+        .group_by(QuizAttempt.course_slug))}
+    valid: dict[str, Certificate] = {}
+    voided: dict[str, datetime] = {}
+    for certificate in session.scalars(select(Certificate).where(
+            Certificate.user_id == user_id, Certificate.kind == "course",
+            Certificate.subject_slug.in_(slugs))):
+        if certificate.revoked_at is None:
+            valid[certificate.subject_slug] = certificate
+        elif (certificate.subject_slug not in voided
+              or aware(certificate.revoked_at) > aware(voided[certificate.subject_slug])):
+            voided[certificate.subject_slug] = certificate.revoked_at
+    records = {}
+    for course in courses:
+        count, best, last_pass = attempts.get(course.slug, (0, None, None))
+        records[course.slug] = CourseRecord(
+            course=course, done_lessons=frozenset(done.get(course.slug, ())),
+            last_lesson_at=last_lesson.get(course.slug), attempts=count, best_score=best,
+            last_pass_at=last_pass, certificate=valid.get(course.slug),
+            voided_at=voided.get(course.slug), withheld=course.slug in withheld)
+    return records
+
+
+def course_record(session: Session, user_id: int, course: Course,
+                  catalog: Catalog | None = None) -> CourseRecord:
+    return course_records(session, user_id, (course,), catalog)[course.slug]
+
+
+def started_courses(session: Session, user_id: int, catalog: Catalog) -> list[CourseRecord]:
+    """The courses a learner has started or completed, for their own page."""
+    return [r for r in course_records(session, user_id, catalog.courses, catalog).values()
+            if r.started]
+
+
+def certificates_held(session: Session, user_id: int) -> list[Certificate]:
+    """Every certificate issued to the person, valid or revoked, newest first."""
+    return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id)
+                                .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def programs_held(session: Session, user_id: int, today_: date) -> set[str]:
+    """The programs whose certificate the person validly holds on `today_`."""
+    return set(session.scalars(select(Certificate.subject_slug).where(
+        valid_certificate(Certificate, user_id, "program", None, today_))))
+
+
+# --- the same rules as SQL, for counting many people at once ---------------------------------
+
+def valid_certificate(certificate, user_id, kind: str, slug: str | None,
+                      today_: date) -> ColumnElement[bool]:
+    """`certificate` (the model or an alias) proves that `user_id` (a value or a column) completed
+    the course or holds the program `slug` (None: any of that kind) on the Vietnam day `today_`:
+    of that kind, not revoked, issued that day or before."""
+    return and_(certificate.user_id == user_id, certificate.kind == kind,
+                certificate.subject_slug == slug if slug else True,
+                certificate.revoked_at.is_(None),
+                certificate.issued_at < end_of_day_utc(today_))
+
+
+def has_completed(kind: str, slug: str | None, today_: date) -> ColumnElement[bool]:
+    """Whether the person in the query's User row has completed the course (kind "course") or
+    holds the program (kind "program") `slug` on `today_`, as an EXISTS the planner can turn
+    into one hash (anti-)join over any number of people."""
+    return exists().where(valid_certificate(Certificate, User.id, kind, slug, today_))
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+def assignment_state(done: bool, due_on: date, today_: date) -> str:
+    """A person's (or a group's) status on an assignment due on `due_on`."""
+    if done:
+        return "done"
+    days_left = (due_on - today_).days
+    if days_left < 0:
+        return "overdue"
+    return "due-soon" if days_left <= DUE_SOON_DAYS else "on-time"
+
+
+def has_done(session: Session, user_id: int, kind: str, slugs: list[str],
+             today_: date) -> set[str]:
+    """Which of these courses (or programs) the person has completed (or holds) on `today_`."""
+    if not slugs:
+        return set()
+    return set(session.scalars(select(Certificate.subject_slug).where(
+        valid_certificate(Certificate, user_id, kind, None, today_),
+        Certificate.subject_slug.in_(slugs))))
+
+
+# --- writing the record --------------------------------------------------------------------
+
+def _program_earned(program: Program, user: User, records: dict[str, CourseRecord],
+                    held: dict[str, Certificate], voided: dict[str, datetime]) -> bool:
+    if program.slug in held or user.audience not in program.audience:
+        return False
+    completions = [records.get(slug) for slug in program.courses]
+    if not all(r and r.complete for r in completions):
+        return False
+    revoked = voided.get(program.slug)
+    return revoked is None or any(aware(r.certificate.issued_at) > aware(revoked)
+                                  for r in completions)
+
+
+def issue_earned(session: Session, user: User, catalog: Catalog,
+                 now: datetime) -> list[Certificate]:
+    """Issues, in the caller's transaction, every certificate `user` has earned and does not
+    hold: the records only (the PDFs are drawn after the commit, see certificates.render_pdfs).
+    """
+    records = course_records(session, user.id, catalog.courses, catalog)
+    issued = []
+    for course_record_ in records.values():
+        if course_record_.earned:
+            certificate = certificates.new_certificate(session, user, "course",
+                                                       course_record_.course, now)
+            if certificate:
+                issued.append(certificate)
+    if issued:
+        records = course_records(session, user.id, catalog.courses, catalog)
+    held, voided = {}, {}
+    for certificate in session.scalars(select(Certificate).where(
+            Certificate.user_id == user.id, Certificate.kind == "program")):
+        if certificate.revoked_at is None:
+            held[certificate.subject_slug] = certificate
+        elif (certificate.subject_slug not in voided
+              or aware(certificate.revoked_at) > aware(voided[certificate.subject_slug])):
+            voided[certificate.subject_slug] = certificate.revoked_at
+    for program in catalog.programs:
+        if _program_earned(program, user, records, held, voided):
+            certificate = certificates.new_certificate(session, user, "program", program, now)
+            if certificate:
+                issued.append(certificate)
+    return issued
+
+
+def mark_lesson_done(session: Session, user: User, catalog: Catalog, course: Course,
+                     lesson: Lesson, now: datetime) -> list[Certificate]:
+    """Records the lesson (idempotent: twice, or from two tabs, keeps one record) and issues
+    what that earns, in one transaction. Marking a done lesson again dates the mark anew,
+    which is how a course without a quiz is completed again after a revocation."""
+    existing = session.scalar(select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.course_slug == course.slug,
+        LessonProgress.lesson_slug == lesson.slug))
+    if existing is not None:
+        if course.quiz is None:
+            existing.completed_at = now
+    else:
+        try:
+            with session.begin_nested():
+                session.add(LessonProgress(user_id=user.id, course_slug=course.slug,
+                                           lesson_slug=lesson.slug,
+                                           content_hash=lesson.content_hash, completed_at=now))
+        except IntegrityError:
+            pass  # a concurrent request recorded it first
+    return issue_earned(session, user, catalog, now)
+
+
+def submit_quiz(session: Session, user: User, catalog: Catalog, course: Course, token: str,
+                answers: dict[str, list[int]], now: datetime
+                ) -> tuple[QuizAttempt, list[Certificate]]:
+    """Grades the attempt once and, if it earns one, issues the certificate in the same
+    transaction: a crash after the commit can lose the PDF (drawn again on demand), never the
+    certificate. Raises quizzes.StaleSubmission / quizzes.QuizChanged / quizzes.QuizWithheld."""
+    if course.slug in catalog.withheld:
+        raise quizzes.QuizWithheld()
+    attempt = quizzes.submit_attempt(session, user.id, course, token, answers, now)
+    issued = issue_earned(session, user, catalog, now) if attempt.passed else []
+    return attempt, issued
