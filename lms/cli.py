@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from lms.content import load_catalog
 from lms.extensions import db
@@ -104,6 +104,7 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (Vietnam).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day (Vietnam).")
 @click.option("--limit", type=click.IntRange(1, None), default=100, show_default=True)
+@with_appcontext
 def audit_command(action, person, since, until, limit) -> None:
     """Print the audit trail, newest first: when (Vietnam time), who, what, whom, from where."""
     wanted = audit.AuditFilter(action=action, person=person,

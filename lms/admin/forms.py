@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 ACTION_LABELS = {
@@ -25,7 +26,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a read-only filter in the address bar
 
     action = SelectField(_l("Action"), validators=[Optional()],
-                         choices=[("", _l("All actions")), *ACTION_LABELS.items()])
+                         choices=[SelectChoice("", _l("All actions")),
+                                  *(SelectChoice(k, v) for k, v in ACTION_LABELS.items())])
     person = StringField(_l("Person"), validators=[Optional(), Length(max=200)],
                          description=_l("Part of the name of who acted or whom it was about."))
     since = DateField(_l("From"), validators=[Optional()])
