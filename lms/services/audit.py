@@ -92,12 +92,13 @@ def all_entries(session: Session, prefix: str | None,
     streamed export: no objects tied to a session that the stream outlives)."""
     query = _filtered(prefix, wanted)
     if query is None:
-        return iter(())
+        return
     columns = [AuditEntry.id, AuditEntry.at, AuditEntry.actor_name, AuditEntry.actor_id,
                AuditEntry.address, AuditEntry.action, AuditEntry.subject_name,
                AuditEntry.subject_user_id, AuditEntry.details]
-    return iter(session.execute(query.with_only_columns(*columns).order_by(AuditEntry.id)
-                                .execution_options(yield_per=500)))
+    # A generator, so the query runs as the download is sent, in the stream's transaction.
+    yield from session.execute(query.with_only_columns(*columns).order_by(AuditEntry.id)
+                               .execution_options(yield_per=500))
 
 
 def _filtered(prefix: str | None, wanted: AuditFilter):
