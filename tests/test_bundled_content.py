@@ -17,13 +17,13 @@ def test_bundled_content_has_no_problems_at_all(bundled_catalog):
 
 @pytest.mark.parametrize("slug", BUNDLED)
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_each_course_has_five_lessons_and_twenty_questions_in_each_language(
+def test_each_course_has_five_lessons_and_thirty_questions_in_each_language(
         bundled_catalog, slug, language):
     course = bundled_catalog.course(slug)
     assert course is not None
     assert sum(1 for lesson in course.lessons if lesson.texts.has(language)) >= 5
     quiz = course.quiz
-    assert sum(1 for q in quiz.questions if q.texts.has(language)) >= 20
+    assert sum(1 for q in quiz.questions if q.texts.has(language)) >= 30
     assert (quiz.pass_mark, quiz.questions_per_attempt) == (80, 10)
     assert course.texts.has(language) and quiz.texts.has(language)
 
@@ -52,3 +52,17 @@ def test_both_certification_programs_require_all_three_courses(bundled_catalog):
     assert set(citizens.courses) == set(officials.courses) == set(BUNDLED)
     assert citizens.audience == ("citizen",) and officials.audience == ("civil-servant",)
     assert officials.title("en") and citizens.title("en")
+
+
+@pytest.mark.parametrize("slug", BUNDLED)
+def test_every_question_names_a_lesson_and_every_attempt_tests_every_lesson(bundled_catalog, slug):
+    import random
+
+    from lms.content.draw import draw_attempt
+
+    course = bundled_catalog.course(slug)
+    lessons = {lesson.slug for lesson in course.lessons}
+    assert {q.lesson for q in course.quiz.questions} == lessons
+    for seed in range(50):
+        drawn = {q.lesson for q, _ in draw_attempt(course.quiz, random.Random(seed))}
+        assert drawn == lessons or len(lessons) > course.quiz.questions_per_attempt

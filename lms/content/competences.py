@@ -52,3 +52,17 @@ COMPETENCES: dict[str, Competence] = _framework(
      "Using AI ethically and responsibly"),
     ("6.3", "Đánh giá các công cụ trí tuệ nhân tạo", "Evaluating AI tools"),
 )
+
+
+# Decision 757/QĐ-BKHCN (29/04/2025), Annex I: the basic digital knowledge and skills framework
+# the movement reports against. It puts group 0, using devices and software, before groups that
+# follow DigComp's areas; only the group numbers are used here (names to be checked against the
+# annex before they are printed anywhere).
+DECISION_757_GROUPS: dict[str, str] = {
+    "0": "Sử dụng thiết bị và phần mềm / Using devices and software",
+    "1": "DigComp area 1: information and data literacy",
+    "2": "DigComp area 2: communication and collaboration",
+    "3": "DigComp area 3: digital content creation",
+    "4": "DigComp area 4: safety",
+    "5": "DigComp area 5: problem solving",
+}

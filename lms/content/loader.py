@@ -16,9 +16,10 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
-from lms.content.competences import COMPETENCES
+from lms.content.competences import COMPETENCES, DECISION_757_GROUPS
 from lms.content.frontmatter import SLUG_PATTERN, Document, parse_document
 from lms.content.markdown import BrokenReference, MarkdownRenderer, line_of
+from lms.content.quiz_checks import check_lessons, check_quality
 from lms.content.quizzes import ParsedQuestion, parse_questions
 from lms.content.schema import (
     AUDIENCES, DEFAULT_LANGUAGE, LANGUAGES, LEVELS, Catalog, CertificateTemplate, Course,
@@ -33,7 +34,7 @@ COURSE_FIELDS = ("title", "summary", "audience", "competences", "level", "minute
 TRANSLATION_FIELDS = ("title", "summary", "language")
 LESSON_FIELDS = ("title", "minutes")
 QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt")
-PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "template")
+PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "decision_757_groups", "template")
 TEMPLATE_ENTRY = "certificate.html"
 # Rendering Markdown is the costly part of loading; past this many lesson files it is spread
 # over processes, one course at a time (each course is independent once links are known).
@@ -55,7 +56,7 @@ def _load_course_alone(state: tuple, directory: Path) -> tuple[Course | None, li
     return builder.load_course(directory), builder.problems
 
 
-def _load_quiz_alone(state: tuple, course_slugs: set[str], source: "_SourceSet"
+def _load_quiz_alone(state: tuple, course_slugs: dict[str, tuple[str, ...]], source: "_SourceSet"
                      ) -> tuple[Quiz | None, list[Problem]]:
     builder = _CatalogBuilder.from_state(state)
     return builder.load_quiz(source, course_slugs), builder.problems
@@ -211,7 +212,7 @@ class _CatalogBuilder:
         # A quiz or program naming a course that exists but has errors is still checked, but
         # not served, and not reported as naming a missing course: the course's errors say why.
         self.broken_courses = {d.name for d in course_dirs} - {c.slug for c in courses}
-        quizzes = self.load_quizzes({c.slug for c in courses})
+        quizzes = self.load_quizzes({c.slug: self.lesson_slugs(c.slug) for c in courses})
         courses = [_with_quiz(c, quizzes.get(c.slug)) for c in courses]
         programs = self.load_programs({c.slug for c in courses}, set(templates))
         return Catalog(
@@ -265,6 +266,17 @@ class _CatalogBuilder:
                         f"{self.url_root}/courses/{path.name}/{match.group('slug')}/")
             dirs.append(path)
         return dirs
+
+    def lesson_slugs(self, course_slug: str) -> tuple[str, ...]:
+        """Every lesson file of the course, in order, even one whose errors left it out: a quiz
+        naming it is then not wrong, the lesson is."""
+        slugs = []
+        for path in sorted(self.lesson_urls):
+            _, course, name = path.split("/")
+            match = LESSON_FILE.match(name)
+            if course == course_slug and match and match.group("lang") is None:
+                slugs.append(match.group("slug"))
+        return tuple(dict.fromkeys(slugs))
 
     def load_course(self, directory: Path) -> Course | None:
         slug = directory.name
@@ -386,7 +398,8 @@ class _CatalogBuilder:
 
         return resolve
 
-    def load_quizzes(self, course_slugs: set[str]) -> dict[str, Quiz]:
+    def load_quizzes(self, course_slugs: dict[str, tuple[str, ...]]) -> dict[str, Quiz]:
+        """`course_slugs` maps each loaded course to its lesson slugs, in order."""
         base = self.root / "quizzes"
         if not base.is_dir():
             return {}
@@ -405,7 +418,8 @@ class _CatalogBuilder:
             sources[quiz.course_slug] = source.original
         return quizzes
 
-    def load_quiz(self, source: _SourceSet, course_slugs: set[str]) -> Quiz | None:
+    def load_quiz(self, source: _SourceSet, course_slugs: dict[str, tuple[str, ...]]
+                  ) -> Quiz | None:
         doc = self.read(source.original)
         if doc is None:
             return None
@@ -421,6 +435,9 @@ class _CatalogBuilder:
         if per_attempt and parsed and per_attempt > len(parsed):
             doc.report(f"questions_per_attempt is {per_attempt} but the file has only "
                        f"{len(parsed)} valid questions", key="questions_per_attempt")
+        check_quality(doc, parsed)
+        if course in course_slugs:
+            check_lessons(doc, parsed, course_slugs[course], per_attempt)
         if not self.keep(doc) or not parsed:
             return None
         texts = {DEFAULT_LANGUAGE: QuizText(title, intro)}
@@ -435,7 +452,8 @@ class _CatalogBuilder:
                     texts[lang] = translated[0]
                     question_texts[lang] = translated[1][n].text
             questions.append(Question(question.key, question.kind, question.correct,
-                                      Localized.of(DEFAULT_LANGUAGE, question_texts)))
+                                      Localized.of(DEFAULT_LANGUAGE, question_texts),
+                                      question.lesson))
         digest = hashlib.sha256(b"".join(q.key.encode() for q in questions)).hexdigest()
         return Quiz(course, pass_mark, per_attempt, tuple(questions),
                     Localized.of(DEFAULT_LANGUAGE, texts), digest, self.rel(source.original))
@@ -458,6 +476,12 @@ class _CatalogBuilder:
                 doc.report(f"this question does not match question {originals.index(original) + 1}"
                            " of the original: same options, in the same order, with the same "
                            "right answers", line=translated.line)
+            elif original.lesson != translated.lesson:
+                doc.report(f"this question names lesson \"{translated.lesson}\" but question "
+                           f"{originals.index(original) + 1} of the original names "
+                           f"\"{original.lesson}\": give both the same {{lesson=...}}",
+                           line=translated.line)
+        check_quality(doc, parsed)
         if not self.keep(doc):
             return None
         return QuizText(title, intro), parsed
@@ -501,6 +525,12 @@ class _CatalogBuilder:
                            "(or has errors)", key="courses")
         audience = doc.choices("audience", AUDIENCES)
         competences = self.competences(doc)
+        groups = doc.string_list("decision_757_groups", required=False)
+        for group in groups:
+            if group not in DECISION_757_GROUPS:
+                doc.report(f'unknown Decision 757 group "{group}": use the group numbers '
+                           f'{", ".join(DECISION_757_GROUPS)} of Decision 757/QĐ-BKHCN, Annex I',
+                           key="decision_757_groups")
         template = doc.text("template")
         if template and template not in template_names:
             doc.report(f'there is no certificate template "{template}": add the folder '
@@ -518,7 +548,8 @@ class _CatalogBuilder:
             if self.keep(translated):
                 texts[lang] = text
         return Program(slug, courses, audience, competences, template,
-                       Localized.of(DEFAULT_LANGUAGE, texts), self.rel(source.original))
+                       Localized.of(DEFAULT_LANGUAGE, texts), self.rel(source.original),
+                       tuple(g for g in groups if g in DECISION_757_GROUPS))
 
 
 def _front_matter_course(path: Path) -> str | None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 TRUE_FALSE_WORDS = ({"đúng", "sai"}, {"true", "false"})
+TRUE_WORDS = ("đúng", "true")
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,8 @@ class QuestionType:
     name: str
     multiple_answers: bool  # whether the learner may tick several options
     check: Callable[[Sequence[str], frozenset[int]], list[str]]
+    # True/false keeps its written order ("Đúng" then "Sai"): a shuffled pair only confuses.
+    shuffle_options: bool = True
 
     def grade(self, correct: frozenset[int], selected: frozenset[int]) -> bool:
         """All or nothing: the learner must pick exactly the right options."""
@@ -49,7 +52,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     for kind in (
         QuestionType("single", False, _check_single),
         QuestionType("multiple", True, _check_multiple),
-        QuestionType("true-false", False, _check_true_false),
+        QuestionType("true-false", False, _check_true_false, shuffle_options=False),
     )
 }
 

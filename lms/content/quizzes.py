@@ -1,4 +1,8 @@
-"""Reads the body of a quiz file: `## ` questions, `- [ ]`/`- [x]` options, then an explanation."""
+"""Reads the body of a quiz file: `## ` questions, `- [ ]`/`- [x]` options, then an explanation.
+
+A heading may end with attributes in braces, `## Question? {lesson=otp type=multiple}`:
+`lesson` names the lesson the question tests, `type` forces a question type.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +14,9 @@ from lms.content.markdown import MarkdownRenderer
 from lms.content.questions import QUESTION_TYPES, infer_kind
 from lms.content.schema import QuestionText
 
-HEADING = re.compile(r"^##\s+(?P<text>.*?)\s*(?:\{\s*type\s*=\s*(?P<kind>[\w-]+)\s*\})?\s*$")
+HEADING = re.compile(r"^##\s+(?P<text>.*?)\s*(?:\{(?P<attributes>[^{}]*)\})?\s*$")
+ATTRIBUTE = re.compile(r"^(?P<name>[a-z]+)=(?P<value>[\w-]+)$")
+ATTRIBUTES = ("lesson", "type")
 OPTION = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*)$")
 LOOKS_LIKE_OPTION = re.compile(r"^\s*[-*+]\s*\[")
 
@@ -22,6 +28,10 @@ class ParsedQuestion:
     kind: str
     correct: frozenset[int]
     text: QuestionText
+    lesson: str | None
+    options: tuple[str, ...]  # as written, for the quality checks
+    prompt: str  # the heading and scenario as written
+    option_lines: tuple[int, ...]
 
 
 def parse_questions(doc: Document, renderer: MarkdownRenderer) -> tuple[str, list[ParsedQuestion]]:
@@ -45,7 +55,11 @@ def _parse_question(doc: Document, lines: list[str], start: int, end: int,
                     renderer: MarkdownRenderer) -> ParsedQuestion | None:
     line_no = doc.body_line + start
     heading = HEADING.match(lines[start])
-    title, forced_kind = heading.group("text"), heading.group("kind")
+    title = heading.group("text")
+    attributes = _attributes(doc, heading.group("attributes"), line_no)
+    if attributes is None:
+        return None
+    forced_kind, lesson = attributes.get("type"), attributes.get("lesson")
     if not title:
         doc.report("the question heading is empty: write the question after the ##", line=line_no)
         return None
@@ -99,4 +113,27 @@ def _parse_question(doc: Document, lines: list[str], start: int, end: int,
     key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     text = QuestionText(prompt_html, tuple(renderer.render_inline(o) for o in options),
                         explanation_html)
-    return ParsedQuestion(line_no, key, kind, correct, text)
+    prompt = " ".join(" ".join([title, *lines[start + 1:first]]).lower().split())
+    return ParsedQuestion(line_no, key, kind, correct, text, lesson, tuple(options), prompt,
+                          tuple(doc.body_line + i for i in option_rows))
+
+
+def _attributes(doc: Document, source: str | None, line_no: int) -> dict[str, str] | None:
+    """The `{name=value ...}` at the end of a heading; None (and a problem) when unreadable."""
+    found: dict[str, str] = {}
+    for token in re.sub(r"\s*=\s*", "=", source or "").split():
+        match = ATTRIBUTE.match(token)
+        if not match:
+            doc.report(f'"{token}" in the heading\'s braces is not an attribute: write '
+                       "{lesson=slug} or {lesson=slug type=multiple}", line=line_no)
+            return None
+        name = match.group("name")
+        if name not in ATTRIBUTES:
+            doc.report(f'unknown attribute "{name}" in the heading: use {", ".join(ATTRIBUTES)}',
+                       line=line_no)
+            return None
+        if name in found:
+            doc.report(f'"{name}" is given twice in the heading', line=line_no)
+            return None
+        found[name] = match.group("value")
+    return found

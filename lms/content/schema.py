@@ -84,6 +84,7 @@ class Question:
     kind: str
     correct: frozenset[int]
     texts: Localized[QuestionText]
+    lesson: str | None = None  # the slug of the lesson this question tests
 
     @property
     def option_count(self) -> int:
@@ -152,6 +153,8 @@ class Program:
     template: str
     texts: Localized[ProgramText]
     source: str
+    # Group numbers of Decision 757/QĐ-BKHCN's framework, e.g. ("0", "4"); see competences.py.
+    decision_757_groups: tuple[str, ...] = ()
 
     def title(self, language: str) -> str:
         return self.texts.get(language).title

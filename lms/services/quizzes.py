@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.content.draw import draw_attempt
 from lms.content.questions import QUESTION_TYPES
 from lms.content.schema import Course, Question, Quiz
 from lms.models import QuizAttempt
@@ -65,9 +66,7 @@ def open_attempt(session: Session, user_id: int, course: Course,
     if attempt:
         return attempt
     rng = rng or random.SystemRandom()
-    questions = rng.sample(quiz.questions, quiz.questions_per_attempt)
-    draw = [{"key": q.key, "order": rng.sample(range(q.option_count), q.option_count)}
-            for q in questions]
+    draw = [{"key": q.key, "order": list(order)} for q, order in draw_attempt(quiz, rng)]
     attempt = QuizAttempt(token=secrets.token_urlsafe(32), user_id=user_id,
                           course_slug=course.slug, quiz_hash=quiz.content_hash, draw=draw,
                           question_count=len(draw))

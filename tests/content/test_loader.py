@@ -251,7 +251,7 @@ def test_large_image_is_a_warning(content_tree):
     ("\nNgân hàng không gửi link mở khoá.\n", "\n", 15, "this question has no explanation"),
     ("- [ ] Bấm link\n", "- [ ] Bấm link\nChữ lạc chỗ\n", 20, "options must be listed one after"),
     ("- [ ] Bấm link\n", "- [] Bấm link\n", 19, 'an option must look like "- [ ] text"'),
-    ("## Việc nào bảo vệ điện thoại?", "## Việc nào bảo vệ điện thoại? {type=essay}", 24,
+    ("{lesson=first}\n\n- [x] Khoá", "{lesson=first type=essay}\n\n- [x] Khoá", 25,
      'unknown question type "essay"'),
     ("- [ ] Đúng\n- [x] Sai", "- [x] Đúng\n- [x] Sai", 8,
      "a true/false question needs exactly one right option"),
@@ -265,10 +265,8 @@ def test_each_kind_of_broken_question_is_reported_at_its_line(content_tree, old,
 
 
 def test_forced_multiple_choice_with_one_right_answer(content_tree):
-    quiz_vi = QUIZ.replace("## Bạn nhận được tin nhắn này. Bạn làm gì?",
-                           "## Bạn nhận được tin nhắn này. Bạn làm gì? {type=multiple}")
-    quiz_en = QUIZ_EN.replace("## You receive this message. What do you do?",
-                              "## You receive this message. What do you do? {type=multiple}")
+    quiz_vi = QUIZ.replace("Bạn làm gì? {lesson=second}", "Bạn làm gì? {type=multiple lesson=second}")
+    quiz_en = QUIZ_EN.replace("do? {lesson=second}", "do? {lesson=second type=multiple}")
     catalog = load(content_tree, **{"quizzes/sample.md": quiz_vi, "quizzes/sample.en.md": quiz_en})
     question = catalog.course("sample").quiz.questions[1]
     assert question.kind == "multiple"

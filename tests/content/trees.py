@@ -55,27 +55,29 @@ pass_mark: 80
 questions_per_attempt: 2
 ---
 
-## Chatbot luôn trả lời đúng.
+## Chatbot luôn trả lời đúng. {lesson=first}
 
 - [ ] Đúng
 - [x] Sai
 
 Chatbot có thể bịa thông tin.
 
-## Bạn nhận được tin nhắn này. Bạn làm gì?
+## Bạn nhận được tin nhắn này. Bạn làm gì? {lesson=second}
 
 > "Tài khoản bị khoá, bấm vi-du.top"
 
 - [ ] Bấm link
 - [x] Gọi tổng đài in trên thẻ
+- [ ] Nhắn lại để hỏi cho rõ ràng hơn
 
 Ngân hàng không gửi link mở khoá.
 
-## Việc nào bảo vệ điện thoại?
+## Việc nào bảo vệ điện thoại? {lesson=first}
 
 - [x] Khoá màn hình
 - [x] Cập nhật phần mềm
 - [ ] Cài ứng dụng từ link lạ
+- [ ] Tắt cập nhật
 
 Khoá màn hình và cập nhật giúp an toàn.
 """
@@ -87,27 +89,29 @@ pass_mark: 80
 questions_per_attempt: 2
 ---
 
-## A chatbot is always right.
+## A chatbot is always right. {lesson=first}
 
 - [ ] True
 - [x] False
 
 Chatbots can make things up.
 
-## You receive this message. What do you do?
+## You receive this message. What do you do? {lesson=second}
 
 > "Account locked, tap vi-du.top"
 
 - [ ] Tap the link
 - [x] Call the number printed on the card
+- [ ] Reply to ask what is going on exactly
 
 Banks do not send unlock links.
 
-## What protects a phone?
+## What protects a phone? {lesson=first}
 
 - [x] A screen lock
 - [x] Updates
 - [ ] Apps from unknown links
+- [ ] Turning updates off
 
 Locks and updates keep it safe.
 """
