@@ -121,16 +121,9 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
         .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
                QuizAttempt.course_slug.in_(slugs))
         .group_by(QuizAttempt.course_slug))}
-    valid: dict[str, Certificate] = {}
-    voided: dict[str, datetime] = {}
-    for certificate in session.scalars(select(Certificate).where(
-            Certificate.user_id == user_id, Certificate.kind == "course",
-            Certificate.subject_slug.in_(slugs))):
-        if certificate.revoked_at is None:
-            valid[certificate.subject_slug] = certificate
-        elif (certificate.subject_slug not in voided
-              or aware(certificate.revoked_at) > aware(voided[certificate.subject_slug])):
-            voided[certificate.subject_slug] = certificate.revoked_at
+    valid, voided = _valid_and_voided(session.scalars(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.kind == "course",
+        Certificate.subject_slug.in_(slugs))))
     records = {}
     for course in courses:
         count, best, last_pass = attempts.get(course.slug, (0, None, None))
@@ -140,6 +133,19 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
             last_pass_at=last_pass, certificate=valid.get(course.slug),
             voided_at=voided.get(course.slug), withheld=course.slug in withheld)
     return records
+
+
+def _valid_and_voided(found) -> tuple[dict[str, Certificate], dict[str, datetime]]:
+    """{subject: its valid certificate}, {subject: when its latest revoked one was revoked}."""
+    valid: dict[str, Certificate] = {}
+    voided: dict[str, datetime] = {}
+    for certificate in found:
+        slug = certificate.subject_slug
+        if certificate.revoked_at is None:
+            valid[slug] = certificate
+        elif slug not in voided or aware(certificate.revoked_at) > aware(voided[slug]):
+            voided[slug] = certificate.revoked_at
+    return valid, voided
 
 
 def course_record(session: Session, user_id: int, course: Course,
@@ -236,14 +242,8 @@ def issue_earned(session: Session, user: User, catalog: Catalog,
                 issued.append(certificate)
     if issued:
         records = course_records(session, user.id, catalog.courses, catalog)
-    held, voided = {}, {}
-    for certificate in session.scalars(select(Certificate).where(
-            Certificate.user_id == user.id, Certificate.kind == "program")):
-        if certificate.revoked_at is None:
-            held[certificate.subject_slug] = certificate
-        elif (certificate.subject_slug not in voided
-              or aware(certificate.revoked_at) > aware(voided[certificate.subject_slug])):
-            voided[certificate.subject_slug] = certificate.revoked_at
+    held, voided = _valid_and_voided(session.scalars(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.kind == "program")))
     for program in catalog.programs:
         if _program_earned(program, user, records, held, voided):
             certificate = certificates.new_certificate(session, user, "program", program, now)
