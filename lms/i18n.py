@@ -12,7 +12,7 @@ from babel.dates import format_date, format_skeleton
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
-from lms.services.clock import VIETNAM, aware
+from lms.services.clock import VIETNAM, aware, vietnam_date
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -43,7 +43,7 @@ def format_day(value: date | datetime | None, language: str | None = None,
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = aware(value).astimezone(VIETNAM).date()
+        value = vietnam_date(value)
     locale = _locale_for(language)
     if style == "long":
         return format_date(value, "long", locale=locale)

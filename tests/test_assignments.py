@@ -7,7 +7,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import Assignment, OrgUnit
-from lms.services import assignments, clock, record, reports
+from lms.services import assignments, clock, record
 
 from test_reports import World  # the same units, people and sign-in helper
 

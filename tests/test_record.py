@@ -2,24 +2,21 @@
 every page, export and report agreeing with it; atomic issuing; Vietnam's calendar."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
 from datetime import datetime, timezone
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from lms.config import REPOSITORY_ROOT
 from lms.content import load_catalog
 from lms.extensions import db
-from lms.models import Certificate, CertificatePdf, LessonProgress, QuizAttempt, User
+from lms.models import Certificate, CertificatePdf, QuizAttempt, User
 from lms.services import access, assignments, audit, clock, completions, record
 
 from conftest import complete_through_the_record

@@ -11,7 +11,7 @@ from sqlalchemy import select
 import pytest
 
 from lms.extensions import db
-from lms.models import Certificate, LessonProgress, OrgUnit, QuizAttempt, Target, User
+from lms.models import Certificate, OrgUnit, Target, User
 from lms.services import certificates, clock, reports
 from lms.services.audit import Actor
 from lms.services.accounts import HASHER

@@ -16,7 +16,7 @@ Every page, export and report asks this module; none decides it for itself. The 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
@@ -233,14 +233,17 @@ def issue_earned(session: Session, user: User, catalog: Catalog,
     hold: the records only (the PDFs are drawn after the commit, see certificates.render_pdfs).
     """
     records = course_records(session, user.id, catalog.courses, catalog)
-    issued = []
-    for course_record_ in records.values():
+    issued, raced = [], False
+    for slug, course_record_ in records.items():
         if course_record_.earned:
             certificate = certificates.new_certificate(session, user, "course",
                                                        course_record_.course, now)
             if certificate:
                 issued.append(certificate)
-    if issued:
+                records[slug] = replace(course_record_, certificate=certificate)
+            else:
+                raced = True
+    if raced:  # a concurrent request issued one of them: read what it wrote
         records = course_records(session, user.id, catalog.courses, catalog)
     held, voided = _valid_and_voided(session.scalars(select(Certificate).where(
         Certificate.user_id == user.id, Certificate.kind == "program")))
