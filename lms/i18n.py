@@ -54,9 +54,12 @@ def format_moment(value: datetime | None, language: str | None = None) -> str:
     """A stored moment as Vietnam's time and day: "6:30 1/12/2026"."""
     if value is None:
         return ""
-    local = aware(value).astimezone(VIETNAM)
-    locale = _locale_for(language)
-    return f"{format_skeleton('Hm', local, locale=locale)} {format_skeleton('yMd', local, locale=locale)}"
+    return f"{format_time_of_day(value, language)} {format_day(value, language)}"
+
+
+def format_time_of_day(value: datetime, language: str | None = None) -> str:
+    """A stored moment as Vietnam's time of day: "6:30"."""
+    return format_skeleton("Hm", aware(value).astimezone(VIETNAM), locale=_locale_for(language))
 
 
 def init_app(app: Flask) -> None:
@@ -65,3 +68,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = select_language
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["time_of_day"] = format_time_of_day

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,28 @@ def client(app):
     return app.test_client()
 
 
+class Clock:
+    """The app's clock (lms.services.clock.now), stopped at a moment a test moves on by hand."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from lms.services import clock as app_clock
+
+    stopped = Clock(app_clock.now())
+    monkeypatch.setattr(app_clock, "now", stopped)
+    return stopped
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
@@ -171,7 +194,7 @@ def complete_through_the_record(session, user, catalog, course, now):
     for lesson in course.lessons:
         issued += record.mark_lesson_done(session, user, catalog, course, lesson, now)
     if course.quiz:
-        attempt = quizzes.open_attempt(session, user.id, course)
+        attempt = quizzes.open_attempt(session, user.id, course, now)
         _graded, more = record.submit_quiz(session, user, catalog, course, attempt.token,
                                            right_answers(attempt, course.quiz), now)
         issued += more

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
+from lms.content.schema import AttemptRules
 from lms.extensions import db
 from lms.models import Certificate, OrgUnit, User
 from lms.services import (accounts, assignments, audit, certificates, clock, completions,
@@ -32,11 +33,14 @@ units = itertools.count(1)
 def small_catalog(bundled):
     """Two courses of two lessons and a two-question draw, and programs needing both, so that
     random sequences reach completions, programs and revocations often; plus an edited version
-    of each course with a third lesson added."""
+    of each course with a third lesson added. Retakes are not limited here: the wait and the
+    daily cap have their own tests, and would only thin out the sequences."""
     courses = []
+    unlimited = AttemptRules(retry_wait_minutes=0, attempts_per_day=100)
     for course in bundled.courses[:2]:
         courses.append(replace(course, lessons=course.lessons[:2],
-                               quiz=replace(course.quiz, questions_per_attempt=2)))
+                               quiz=replace(course.quiz, questions_per_attempt=2,
+                                            rules=unlimited)))
     slugs = tuple(c.slug for c in courses)
     programs = tuple(replace(p, courses=slugs) for p in bundled.programs)
     base = replace(bundled, courses=tuple(courses), programs=programs)
@@ -177,7 +181,7 @@ def mark(session, model, catalog, who, learner, course, lesson, now):
 
 
 def take_quiz(session, model, catalog, who, learner, course, right, now):
-    attempt = quizzes.open_attempt(session, learner.id, course)
+    attempt = quizzes.open_attempt(session, learner.id, course, now)
     answers = right_answers(attempt, course.quiz) if right else {
         item["key"]: [i for i in range(course.quiz.question(item["key"]).option_count)
                       if i not in course.quiz.question(item["key"]).correct][:1]

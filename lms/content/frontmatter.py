@@ -66,6 +66,17 @@ class Document:
             return None
         return value
 
+    def choice(self, key: str, allowed: Iterable[str]) -> str | None:
+        """One of `allowed`, or None when the field is absent or unusable (then reported)."""
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        allowed = tuple(allowed)
+        if not isinstance(value, str) or value.strip() not in allowed:
+            self.report(f'"{key}" must be one of {", ".join(allowed)}, not "{value}"', key=key)
+            return None
+        return value.strip()
+
     def choices(self, key: str, allowed: Iterable[str], required: bool = True) -> tuple[str, ...]:
         """A list (or a single value) whose every item is one of `allowed`."""
         allowed = tuple(allowed)

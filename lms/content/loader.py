@@ -20,7 +20,7 @@ from lms.content.competences import COMPETENCES, DECISION_757_GROUPS
 from lms.content.frontmatter import SLUG_PATTERN, Document, parse_document
 from lms.content.markdown import BrokenReference, MarkdownRenderer, line_of
 from lms.content.quiz_checks import check_lessons, check_quality
-from lms.content.quizzes import ParsedQuestion, parse_questions
+from lms.content.quizzes import ParsedQuestion, attempt_rules, parse_questions
 from lms.content.schema import (
     AUDIENCES, DEFAULT_LANGUAGE, LANGUAGES, LEVELS, Catalog, CertificateTemplate, Course,
     CourseText, Lesson, LessonText, Localized, Problem, Program, ProgramText, Question, Quiz,
@@ -33,7 +33,8 @@ MAX_IMAGE_BYTES = 60 * 1024
 COURSE_FIELDS = ("title", "summary", "audience", "competences", "level", "minutes", "language")
 TRANSLATION_FIELDS = ("title", "summary", "language")
 LESSON_FIELDS = ("title", "minutes")
-QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt")
+QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt", "after_failed",
+               "after_passed", "retry_wait_minutes", "attempts_per_day")
 PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "decision_757_groups", "template")
 TEMPLATE_ENTRY = "certificate.html"
 # Rendering Markdown is the costly part of loading; past this many lesson files it is spread
@@ -431,6 +432,7 @@ class _CatalogBuilder:
         title = doc.text("title")
         pass_mark = doc.integer("pass_mark", 1, 100)
         per_attempt = doc.integer("questions_per_attempt", 1, 1000)
+        rules = attempt_rules(doc)
         intro, parsed = parse_questions(doc, self.renderer)
         if per_attempt and parsed and per_attempt > len(parsed):
             doc.report(f"questions_per_attempt is {per_attempt} but the file has only "
@@ -456,7 +458,8 @@ class _CatalogBuilder:
                                       question.lesson))
         digest = hashlib.sha256(b"".join(q.key.encode() for q in questions)).hexdigest()
         return Quiz(course, pass_mark, per_attempt, tuple(questions),
-                    Localized.of(DEFAULT_LANGUAGE, texts), digest, self.rel(source.original))
+                    Localized.of(DEFAULT_LANGUAGE, texts), digest, self.rel(source.original),
+                    rules)
 
     def load_quiz_translation(self, path: Path, originals: list[ParsedQuestion]
                               ) -> tuple[QuizText, list[ParsedQuestion]] | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lms.content.frontmatter import Document
 from lms.content.markdown import MarkdownRenderer
 from lms.content.questions import QUESTION_TYPES, infer_kind
-from lms.content.schema import QuestionText
+from lms.content.schema import FEEDBACK_LEVELS, AttemptRules, Feedback, QuestionText
 
 HEADING = re.compile(r"^##\s+(?P<text>.*?)\s*(?:\{(?P<attributes>[^{}]*)\})?\s*$")
 ATTRIBUTE = re.compile(r"^(?P<name>[a-z]+)=(?P<value>[\w-]+)$")
@@ -32,6 +32,21 @@ class ParsedQuestion:
     options: tuple[str, ...]  # as written, for the quality checks
     prompt: str  # the heading and scenario as written
     option_lines: tuple[int, ...]
+
+
+def attempt_rules(doc: Document) -> AttemptRules:
+    """The quiz's front-matter choices on feedback, waiting and the daily cap; defaults where
+    a field is absent or wrong (the problem is reported)."""
+    default = AttemptRules()
+    after_failed = doc.choice("after_failed", FEEDBACK_LEVELS)
+    after_passed = doc.choice("after_passed", FEEDBACK_LEVELS)
+    wait = doc.integer("retry_wait_minutes", 0, 24 * 60, required=False)
+    per_day = doc.integer("attempts_per_day", 1, 100, required=False)
+    return AttemptRules(
+        Feedback(after_failed) if after_failed else default.after_failed,
+        Feedback(after_passed) if after_passed else default.after_passed,
+        default.retry_wait_minutes if wait is None else wait,
+        per_day or default.attempts_per_day)
 
 
 def parse_questions(doc: Document, renderer: MarkdownRenderer) -> tuple[str, list[ParsedQuestion]]:

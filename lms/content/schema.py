@@ -97,6 +97,35 @@ class QuizText:
     intro_html: str
 
 
+# What a learner is shown after an attempt, from least to most; each level adds to the one
+# before. Naming the right option lets a script learn the answer key in a few attempts.
+FEEDBACK_LEVELS = ("score", "questions", "explanations", "answers")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    level: str
+
+    def shows(self, level: str) -> bool:
+        """Whether this feedback includes `level` (one of FEEDBACK_LEVELS)."""
+        return FEEDBACK_LEVELS.index(self.level) >= FEEDBACK_LEVELS.index(level)
+
+
+@dataclass(frozen=True)
+class AttemptRules:
+    """How a quiz resists answer harvesting; each default teaches without handing over the key."""
+
+    # After a failure: the score and the lessons to read again, not which question was wrong
+    # (a script retrying at once learns the key from per-question verdicts in a few attempts).
+    after_failed: Feedback = Feedback("score")
+    after_passed: Feedback = Feedback("explanations")
+    retry_wait_minutes: int = 5  # after a failed attempt, before the next can be drawn
+    attempts_per_day: int = 5  # submitted attempts per learner and Vietnam calendar day
+
+    def feedback(self, passed: bool) -> Feedback:
+        return self.after_passed if passed else self.after_failed
+
+
 @dataclass(frozen=True)
 class Quiz:
     course_slug: str
@@ -106,6 +135,7 @@ class Quiz:
     texts: Localized[QuizText]
     content_hash: str
     source: str
+    rules: AttemptRules = AttemptRules()
 
     def question(self, key: str) -> Question | None:
         return next((q for q in self.questions if q.key == key), None)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog
-from lms.extensions import db
+from lms.extensions import csrf, db
 from lms.issuing import after_issuing
 from lms.services import clock, quizzes, record
 
@@ -36,7 +36,13 @@ def take(slug: str):
     course = quiz_course_or_404(slug)
     if course.slug in current_catalog().withheld:
         return render_template("quiz/withheld.html", course=course)
-    attempt = quizzes.open_attempt(db.session, current_user.id, course)
+    now = clock.now()
+    try:
+        attempt = quizzes.open_attempt(db.session, current_user.id, course, now)
+    except quizzes.TryLater as wait:
+        db.session.commit()  # an attempt from an older version of the quiz may have gone
+        return (render_template("quiz/later.html", course=course, wait=wait, now=now), 429,
+                {"Retry-After": str(max(1, int((wait.until - now).total_seconds())))})
     db.session.commit()
     response = render_template("quiz/take.html", course=course, attempt=attempt,
                                questions=quizzes.shown_questions(attempt, course.quiz))
@@ -45,7 +51,8 @@ def take(slug: str):
 
 
 @bp.post("/courses/<slug>/quiz/")
-@login_required
+@csrf.exempt  # the attempt token does CSRF's job: a secret bound to this learner's draw.
+@login_required  # It never expires, so answers written over an hour are not lost on submit.
 def submit(slug: str):
     course = quiz_course_or_404(slug)
     token = request.form.get("attempt", "")
@@ -72,5 +79,10 @@ def result(slug: str, token: str):
     attempt = quizzes.find_attempt(db.session, current_user.id, token)
     if attempt is None or attempt.course_slug != slug or attempt.submitted_at is None:
         abort(404)
-    return render_template("quiz/result.html", course=course, attempt=attempt,
-                           reviewed=quizzes.review(attempt, course.quiz))
+    now = clock.now()
+    reviewed = quizzes.review(attempt, course.quiz)
+    return render_template(
+        "quiz/result.html", course=course, attempt=attempt, reviewed=reviewed, now=now,
+        feedback=course.quiz.rules.feedback(attempt.passed),
+        reread=quizzes.lessons_to_reread(reviewed, course),
+        wait=quizzes.next_attempt_wait(db.session, current_user.id, course, now))

@@ -4,15 +4,16 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.content.draw import draw_attempt
+from lms.services import clock
 from lms.content.questions import QUESTION_TYPES
-from lms.content.schema import Course, Question, Quiz
+from lms.content.schema import Course, Lesson, Question, Quiz
 from lms.models import QuizAttempt
 
 
@@ -30,6 +31,15 @@ class QuizChanged(Exception):
 
 class QuizWithheld(Exception):
     """The course has content errors: its quiz is not taken until a trainer fixes them."""
+
+
+class TryLater(Exception):
+    """No new attempt yet: the wait after a failed attempt, or today's attempts are used up."""
+
+    def __init__(self, until: datetime, daily_cap: bool):
+        super().__init__("no new quiz attempt yet")
+        self.until = until  # UTC
+        self.daily_cap = daily_cap
 
 
 @dataclass(frozen=True)
@@ -54,9 +64,32 @@ class ReviewedQuestion:
     is_correct: bool
 
 
-def open_attempt(session: Session, user_id: int, course: Course,
+def next_attempt_wait(session: Session, user_id: int, course: Course,
+                      now: datetime) -> TryLater | None:
+    """Why a new attempt cannot be drawn at `now`, or None when it can.
+
+    The wait and the daily cap are what make harvesting the answer key slow: a script that
+    learns from each result needs many attempts, and gets a few a day."""
+    rules = course.quiz.rules
+    mine = (QuizAttempt.user_id == user_id, QuizAttempt.course_slug == course.slug)
+    today = clock.vietnam_date(now)
+    submitted_today = session.scalar(select(func.count()).where(
+        *mine, QuizAttempt.submitted_at >= clock.day_start_utc(today)))
+    if submitted_today >= rules.attempts_per_day:
+        return TryLater(clock.end_of_day_utc(today), daily_cap=True)
+    last_failed = session.scalar(select(func.max(QuizAttempt.submitted_at)).where(
+        *mine, QuizAttempt.passed.is_(False)))
+    if last_failed is not None:
+        until = clock.aware(last_failed) + timedelta(minutes=rules.retry_wait_minutes)
+        if until > now:
+            return TryLater(until, daily_cap=False)
+    return None
+
+
+def open_attempt(session: Session, user_id: int, course: Course, now: datetime,
                  rng: random.Random | None = None) -> QuizAttempt:
-    """The learner's unsubmitted attempt for this quiz, or a fresh draw if there is none."""
+    """The learner's unsubmitted attempt for this quiz, or a fresh draw if there is none and
+    one is allowed (else TryLater)."""
     quiz = course.quiz
     attempt = _open_attempt(session, user_id, course.slug)
     if attempt and attempt.quiz_hash != quiz.content_hash:
@@ -65,11 +98,14 @@ def open_attempt(session: Session, user_id: int, course: Course,
         attempt = None
     if attempt:
         return attempt
+    wait = next_attempt_wait(session, user_id, course, now)
+    if wait:
+        raise wait
     rng = rng or random.SystemRandom()
     draw = [{"key": q.key, "order": list(order)} for q, order in draw_attempt(quiz, rng)]
     attempt = QuizAttempt(token=secrets.token_urlsafe(32), user_id=user_id,
                           course_slug=course.slug, quiz_hash=quiz.content_hash, draw=draw,
-                          question_count=len(draw))
+                          question_count=len(draw), started_at=now)
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -142,3 +178,9 @@ def review(attempt: QuizAttempt, quiz: Quiz) -> list[ReviewedQuestion]:
         rows.append(ReviewedQuestion(n, question, tuple(item["order"]), chosen,
                                      QUESTION_TYPES[question.kind].grade(question.correct, chosen)))
     return rows
+
+
+def lessons_to_reread(reviewed: list[ReviewedQuestion], course: Course) -> list[Lesson]:
+    """The lessons tested by the questions answered wrongly, in the course's order."""
+    slugs = {row.question.lesson for row in reviewed if not row.is_correct}
+    return [lesson for lesson in course.lessons if lesson.slug in slugs]

@@ -355,3 +355,29 @@ def test_loading_in_worker_processes_gives_the_same_catalog(content_tree):
     assert parallel == serial
     assert [c.slug for c in parallel.courses] == ["sample", "second-course", "third-course"]
     assert any(p.path == "courses/third-course/01-first.md" for p in parallel.errors)
+
+
+def test_the_quiz_front_matter_sets_feedback_wait_and_daily_cap(content_tree):
+    catalog = load(content_tree, **{"quizzes/sample.md": QUIZ.replace(
+        "questions_per_attempt: 2", "questions_per_attempt: 2\nafter_failed: questions\n"
+        "after_passed: answers\nretry_wait_minutes: 0\nattempts_per_day: 3")})
+    assert not catalog.problems
+    rules = catalog.course("sample").quiz.rules
+    assert (rules.after_failed.level, rules.after_passed.level) == ("questions", "answers")
+    assert (rules.retry_wait_minutes, rules.attempts_per_day) == (0, 3)
+    assert rules.after_failed.shows("score") and not rules.after_failed.shows("explanations")
+    default = load(content_tree).course("sample").quiz.rules
+    assert (default.after_failed.level, default.after_passed.level) == ("score", "explanations")
+    assert (default.retry_wait_minutes, default.attempts_per_day) == (5, 5)
+
+
+@pytest.mark.parametrize("line, message", [
+    ("after_failed: everything",
+     '"after_failed" must be one of score, questions, explanations, answers, not "everything"'),
+    ("retry_wait_minutes: -1", '"retry_wait_minutes" must be a whole number from 0 to 1440'),
+    ("attempts_per_day: 0", '"attempts_per_day" must be a whole number from 1 to 100'),
+])
+def test_wrong_quiz_rules_are_reported_at_their_line(content_tree, line, message):
+    catalog = load(content_tree, **{"quizzes/sample.md": QUIZ.replace(
+        "questions_per_attempt: 2", f"questions_per_attempt: 2\n{line}")})
+    assert str(only_error(catalog)).startswith(f"quizzes/sample.md:6: {message}")
