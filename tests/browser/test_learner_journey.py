@@ -10,10 +10,12 @@ COURSE = "data-security"
 TEXT = {
     "vi": {"register": "Tạo tài khoản", "done": "Đánh dấu đã học và học tiếp",
            "submit": "Nộp bài", "failed": "Chưa đạt", "passed": "Chúc mừng, bạn đã đạt!",
-           "complete": "Đã hoàn thành", "try_again": "Làm lại", "switch": None},
+           "complete": "Đã hoàn thành", "try_again": "Làm lại", "switch": None,
+           "wait": "Nghỉ một chút nhé: bạn có thể làm lại sau 5 phút", "reread": "Hãy đọc lại"},
     "en": {"register": "Create account", "done": "Mark as done and continue",
            "submit": "Submit my answers", "failed": "Not yet", "passed": "Well done, you passed!",
-           "complete": "Completed", "try_again": "Try again", "switch": "English"},
+           "complete": "Completed", "try_again": "Try again", "switch": "English",
+           "wait": "Take a short break: you can try again in 5 minutes", "reread": "Read these"},
 }
 
 
@@ -29,7 +31,7 @@ def answer_quiz(page, quiz, right: bool) -> None:
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_sign_up_read_every_lesson_fail_then_pass_the_quiz(
-        language, live_server, phone_page, bundled_catalog, assert_accessible, screenshot):
+        language, live_server, phone_page, bundled_catalog, assert_accessible, screenshot, clock):
     page, words = phone_page, TEXT[language]
     course = bundled_catalog.course(COURSE)
     visited = []
@@ -71,7 +73,18 @@ def test_sign_up_read_every_lesson_fail_then_pass_the_quiz(
     answer_quiz(page, course.quiz, right=False)
     page.get_by_role("button", name=words["submit"]).click()
     assert words["failed"] in page.locator(".result").inner_text()
+    assert words["wait"] in page.locator(".notice").inner_text()
+    assert page.get_by_role("link", name=words["try_again"]).count() == 0
+    reread = page.locator(".reread")
+    assert words["reread"] in reread.inner_text() and reread.get_by_role("link").count() >= 1
     check("result-failed")
+    screenshot(page, f"journey-{language}-result-failed")
+    page.goto(f"{live_server}/courses/{COURSE}/quiz/")  # too early: the waiting page
+    assert words["wait"] in page.locator(".notice").inner_text()
+    check("quiz-later")
+    page.go_back()
+    clock.advance(minutes=5)  # the wait after a failed attempt
+    page.reload()
     page.get_by_role("link", name=words["try_again"]).click()
 
     answer_quiz(page, course.quiz, right=True)
@@ -88,7 +101,7 @@ def test_sign_up_read_every_lesson_fail_then_pass_the_quiz(
     assert certificate.get_by_role("link").count() == 2  # the PDF in each language
     check("me")
     screenshot(page, f"journey-{language}-me")
-    assert len(visited) == len(course.lessons) + 7
+    assert len(visited) == len(course.lessons) + 8
 
 
 def test_the_quiz_works_with_javascript_off(browser, live_server, bundled_catalog):
