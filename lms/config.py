@@ -8,6 +8,11 @@ from pathlib import Path
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
 
+def content_dir(environ=os.environ) -> str:
+    """The folder holding courses/, quizzes/ and certificates/."""
+    return environ.get("LMS_CONTENT_DIR") or str(REPOSITORY_ROOT)
+
+
 class ConfigurationError(RuntimeError):
     """The app cannot start safely with these settings."""
 
@@ -23,7 +28,7 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "LMS_ENV": env,
         "SECRET_KEY": _secret_key(environ.get("LMS_SECRET_KEY"), env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "LMS_CONTENT_DIR": environ.get("LMS_CONTENT_DIR") or str(REPOSITORY_ROOT),
+        "LMS_CONTENT_DIR": content_dir(environ),
         # SQLite is migrated on start-up so a fresh clone just runs; a shared PostgreSQL is
         # migrated once, by `flask db upgrade`, not by every worker racing at boot.
         "LMS_AUTO_MIGRATE": _flag(environ.get("LMS_AUTO_MIGRATE"), default=is_sqlite),
