@@ -55,6 +55,10 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # Dashboards read the reporting snapshot (`flask reports refresh`, run from cron) while
         # it is younger than this many seconds, and count live otherwise.
         "LMS_REPORT_SNAPSHOT_MAX_AGE": int(environ.get("LMS_REPORT_SNAPSHOT_MAX_AGE") or 900),
+        # While trainers edit, changed content files are read again without a restart; in
+        # production content changes with a graceful reload (`kill -HUP` to gunicorn).
+        "LMS_CONTENT_RELOAD": _flag(environ.get("LMS_CONTENT_RELOAD"),
+                                    default=env == "development"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": 5000,

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from lms.admin.forms import ACTION_LABELS, AuditFilterForm
 from lms.auth.access import current_actor, role_required
-from lms.catalog import current_catalog
+from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.extensions import db
-from lms.i18n import format_moment
+from lms.i18n import LANGUAGES, format_moment, select_language
 from lms.services import audit
 from lms.services.access import REPORT_ROLES, scope_path
 from lms.services.quiz_stats import RECENT_ATTEMPTS, question_statistics
@@ -28,6 +28,39 @@ def keep_out_of_caches(response: Response) -> Response:
 @role_required("trainer", "admin")
 def content_problems():
     return render_template("admin/content.html", catalog=current_catalog())
+
+
+def preview_language() -> str:
+    """The language a preview shows the content in (?language=en), the page's by default."""
+    chosen = request.args.get("language")
+    return chosen if chosen in LANGUAGES else select_language()
+
+
+@bp.get("/preview/")
+@role_required("trainer", "admin")
+def preview_index():
+    return render_template("admin/preview.html", catalog=current_catalog())
+
+
+@bp.get("/preview/<slug>/<lesson_slug>/")
+@role_required("trainer", "admin")
+def preview_lesson(slug: str, lesson_slug: str):
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    return render_template("admin/preview_lesson.html", course=course, lesson=lesson,
+                           language=preview_language(),
+                           problems=current_catalog().problems_in(lesson.source))
+
+
+@bp.get("/preview/<slug>/quiz/")
+@role_required("trainer", "admin")
+def preview_quiz(slug: str):
+    course = course_or_404(slug)
+    if course.quiz is None:
+        abort(404)
+    return render_template("admin/preview_quiz.html", course=course, quiz=course.quiz,
+                           language=preview_language(),
+                           problems=current_catalog().problems_in(course.quiz.source))
 
 
 @bp.get("/questions/")

@@ -52,6 +52,25 @@ def load_catalog(content_dir: str | os.PathLike, url_root: str = "",
     return _CatalogBuilder(Path(content_dir), url_root.rstrip("/"), workers).build()
 
 
+CONTENT_FOLDERS = ("courses", "quizzes", "certificates")
+
+
+def content_fingerprint(content_dir: str | os.PathLike) -> tuple[int, int]:
+    """(number of files, latest change) under the content folders: cheap enough to compare
+    every second, and different after any file is added, removed, edited or renamed."""
+    count = latest = 0
+    for folder in CONTENT_FOLDERS:
+        for directory, _dirs, files in os.walk(Path(content_dir) / folder):
+            for name in files:
+                try:
+                    stat = os.stat(os.path.join(directory, name))
+                except FileNotFoundError:  # removed while we looked: the next look sees it
+                    continue
+                count += 1
+                latest = max(latest, stat.st_mtime_ns, stat.st_ctime_ns)
+    return count, latest
+
+
 def _load_course_alone(state: tuple, directory: Path) -> tuple[Course | None, list[Problem]]:
     builder = _CatalogBuilder.from_state(state)
     return builder.load_course(directory), builder.problems
