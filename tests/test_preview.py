@@ -110,3 +110,54 @@ def test_junk_query_strings_share_one_cached_page(app):
     with app.app_context():
         keys = [k for k in cache.cache._cache if "what-is-ai" in k]
     assert keys == ["page/vi//courses/ai-basics/what-is-ai/"]
+
+
+def test_gunicorn_reloads_content_on_hup_without_dropping_a_request(tmp_path, editable):
+    """The production way documented in the README: new workers read the new files while
+    the old ones finish; every request meanwhile is answered."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "LMS_CONTENT_DIR": str(editable), "LMS_CONTENT_RELOAD": "0",
+           "LMS_INSTANCE_DIR": str(tmp_path / "instance")}
+    env.pop("LMS_DATABASE_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b",
+                               f"127.0.0.1:{port}", "wsgi:app"], cwd=REPOSITORY_ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/courses/ai-basics/what-is-ai/"
+
+    def read() -> str:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            return response.read().decode()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert "Câu do giảng viên vừa thêm" not in read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "did not start"
+                time.sleep(0.2)
+        lesson_file = editable / "courses/ai-basics/01-what-is-ai.md"
+        lesson_file.write_text(lesson_file.read_text(encoding="utf-8") +
+                               "\nCâu do giảng viên vừa thêm.\n", encoding="utf-8")
+        time.sleep(1.5)
+        assert "Câu do giảng viên vừa thêm" not in read()  # no reloading in production
+        server.send_signal(signal.SIGHUP)
+        while "Câu do giảng viên vừa thêm" not in read():  # read() fails on any dropped request
+            assert time.monotonic() < deadline + 60, "the new content never arrived"
+            time.sleep(0.05)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
