@@ -1,36 +1,61 @@
-"""Loads the content catalog once per process and hands it to views and commands; while
-trainers edit (LMS_CONTENT_RELOAD), reads it again when a content file changes."""
+"""Loads the content catalog once per process and hands it to views and commands. Builds it
+again when a course is published through the web, and, while trainers edit
+(LMS_CONTENT_RELOAD), when a content file changes."""
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from flask import Flask, abort, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content import Catalog, content_fingerprint, load_catalog
 from lms.content.schema import Course, Lesson
-from lms.extensions import cache
+from lms.extensions import cache, db
+from lms.services import publishing
 
 EXTENSION_KEY = "lms.catalog"
-RELOAD_KEY = "lms.catalog_reload"
+WATCH_KEY = "lms.catalog_watch"
 LOOK_EVERY_SECONDS = 1.0
 
 
-class _Reload:
-    """When the content folder was last looked at, and what it looked like then."""
+class _Watch:
+    """What the served catalog was built from, and when this process last looked for news."""
 
-    def __init__(self, fingerprint: tuple[int, int]):
-        self.fingerprint, self.looked_at = fingerprint, time.monotonic()
+    def __init__(self, files: tuple[int, int] | None):
+        self.files = files  # the repository's files, when reloading them (LMS_CONTENT_RELOAD)
+        self.release = 0  # the newest release published through the web
+        self.looked_at = time.monotonic()
         self.lock = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
     # Tests may hand in a catalog they already loaded, to skip re-reading the same files.
     given = app.config.get("LMS_CATALOG")
-    if given is None and app.config["LMS_CONTENT_RELOAD"]:
-        app.extensions[RELOAD_KEY] = _Reload(content_fingerprint(app.config["LMS_CONTENT_DIR"]))
-        app.before_request(_look_for_changes)  # before any view, cached pages included
-    _install(app, given or load_catalog(app.config["LMS_CONTENT_DIR"]))
+    if given is not None:
+        _install(app, given)
+        return
+    base = app.config["LMS_CONTENT_DIR"]
+    watch = app.extensions[WATCH_KEY] = _Watch(
+        content_fingerprint(base) if app.config["LMS_CONTENT_RELOAD"] else None)
+    with app.app_context():
+        watch.release, folder = _served_folder(app)
+    _install(app, load_catalog(folder))
+    app.before_request(_look_for_changes)  # before any view, cached pages included
+
+
+def _served_folder(app: Flask) -> tuple[int, str]:
+    """The newest web release and the folder holding what it serves (the repository's
+    content folder until a course is published through the web)."""
+    base = app.config["LMS_CONTENT_DIR"]
+    try:
+        release, tree = publishing.served_tree(db.session, base,
+                                               Path(app.instance_path) / "content")
+    except SQLAlchemyError:  # the database is not migrated yet: serve the repository's files
+        db.session.rollback()
+        return 0, base
+    return release, str(tree) if tree else base
 
 
 def _install(app: Flask, catalog: Catalog) -> None:
@@ -48,22 +73,31 @@ def current_catalog() -> Catalog:
 
 
 def _look_for_changes() -> None:
+    """At most once a second: a course published through the web (by any worker, on any
+    host) or, while trainers edit, a changed file means building the catalog again."""
     app = current_app._get_current_object()
-    reload = app.extensions[RELOAD_KEY]
-    if time.monotonic() - reload.looked_at < LOOK_EVERY_SECONDS:
+    watch = app.extensions[WATCH_KEY]
+    if time.monotonic() - watch.looked_at < LOOK_EVERY_SECONDS:
         return
-    if not reload.lock.acquire(blocking=False):
+    if not watch.lock.acquire(blocking=False):
         return  # another thread is looking; serve the current catalog meanwhile
     try:
-        reload.looked_at = time.monotonic()
-        fingerprint = content_fingerprint(app.config["LMS_CONTENT_DIR"])
-        if fingerprint != reload.fingerprint:
-            app.logger.info("content: files changed, reading them again")
-            _install(app, load_catalog(app.config["LMS_CONTENT_DIR"]))
-            reload.fingerprint = fingerprint
-            cache.clear()  # pages rendered from the old files
+        watch.looked_at = time.monotonic()
+        files = content_fingerprint(app.config["LMS_CONTENT_DIR"]) if watch.files else None
+        try:
+            release = publishing.latest_release_id(db.session)
+        except SQLAlchemyError:
+            db.session.rollback()
+            release = watch.release
+        if files == watch.files and release == watch.release:
+            return
+        app.logger.info("content: changed, reading it again")
+        watch.release, folder = _served_folder(app)
+        _install(app, load_catalog(folder))  # the old catalog serves until this one is whole
+        watch.files = files
+        cache.clear()  # pages rendered from the old content
     finally:
-        reload.lock.release()
+        watch.lock.release()
 
 
 def course_or_404(slug: str) -> Course:
