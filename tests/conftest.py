@@ -76,6 +76,7 @@ def make_app(tmp_path, monkeypatch, database_url, bundled_catalog):
             "LMS_AUTO_MIGRATE": True,
             "LMS_CATALOG": bundled_catalog,
             "WTF_CSRF_ENABLED": False,
+            "LMS_CONTENT_RELOAD": False,  # tests that watch files turn it on
         }
         config.update(settings)
         app = create_app(config)
