@@ -129,6 +129,17 @@ def runner(app):
 
 
 @pytest.fixture
+def editable(tmp_path):
+    """A copy of the bundled content that a test may edit, as a trainer would."""
+    import shutil
+
+    root = tmp_path / "editable-content"
+    for folder in ("courses", "quizzes", "certificates"):
+        shutil.copytree(REPOSITORY_ROOT / folder, root / folder)
+    return root
+
+
+@pytest.fixture
 def content_tree(tmp_path):
     """Writes files under a fresh content folder: content_tree({"courses/x/course.md": "..."})."""
     root = tmp_path / "content"
@@ -171,6 +182,21 @@ class Learners:
             "identifier": identifier, "full_name": name, "password": password,
             "org_unit": self.unit_id()})
         assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    def with_role(self, role: str):
+        """A client signed in as a new person given `role` the way an operator gives it."""
+        from lms.extensions import db
+        from lms.models import User
+        from lms.services import access, audit
+
+        client = self.register()
+        with self.app.app_context():
+            user = db.session.query(User).order_by(User.id.desc()).first()
+            if role != "learner":
+                access.grant_role(db.session, user, role, None, audit.Actor.command_line())
+                db.session.commit()
+            client.phone = user.phone
         return client
 
     def login(self, client, identifier, password=PASSWORD):
