@@ -60,7 +60,8 @@ def is_personal() -> bool:
 def refuse_nul_characters() -> None:
     """No text here contains NUL, and PostgreSQL refuses it in a query (a 500): refuse it
     at the door, for every address, query and form, as a bad request."""
-    if "\0" in request.path or any("\0" in key or "\0" in value for source in (
+    # (A multipart part may come with no name at all: None.)
+    if "\0" in request.path or any("\0" in f"{key}{value}" for source in (
             request.args, request.form) for key, value in source.items(multi=True)):
         abort(400)
 

@@ -287,3 +287,11 @@ def test_an_existing_world_readable_sqlite_file_is_made_private(tmp_path, monkey
     assert app.test_client().get("/healthz").status_code == 200
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+
+
+def test_a_form_part_without_a_name_is_not_an_error(client):
+    import io
+
+    # Found by tests/test_fuzz.py: the NUL check met a multipart part whose name is None.
+    response = client.post("/verify/", data={"\n": "", "pdf": (io.BytesIO(b""), "a.pdf")})
+    assert response.status_code < 500
