@@ -1,4 +1,5 @@
-"""Response headers that every page carries, and the session loader that enforces sign-outs."""
+"""Response headers every page carries (caching included), requests refused at the door, and
+the session loader that enforces sign-outs."""
 from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, request, session
