@@ -202,6 +202,19 @@ class Learners:
     def login(self, client, identifier, password=PASSWORD):
         return client.post("/login", data={"identifier": identifier, "password": password})
 
+    def with_role(self, role: str, unit: str = "HN-HK", client=None):
+        """A signed-in client for someone who signed up and was then granted `role` from the
+        command line, as a deployment grants it."""
+        self.count += 1
+        identifier = f"0913 000 {self.count:03d}"
+        client = self.register(client, identifier=identifier)
+        if role != "learner":
+            scope = ["--unit", unit] if role in ("manager", "organiser") else []
+            result = self.app.test_cli_runner().invoke(
+                args=["users", "set-role", identifier, role, *scope])
+            assert result.exit_code == 0, result.output
+        return client
+
 
 @pytest.fixture
 def learners(app):

@@ -24,12 +24,6 @@ from lms.export_files import csv_lines
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.after_request
-def keep_out_of_caches(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"  # names, addresses, who did what
-    return response
-
-
 @bp.get("/content/")
 @role_required("trainer", "admin")
 def content_problems():
