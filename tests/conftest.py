@@ -184,21 +184,6 @@ class Learners:
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
-    def with_role(self, role: str):
-        """A client signed in as a new person given `role` the way an operator gives it."""
-        from lms.extensions import db
-        from lms.models import User
-        from lms.services import access, audit
-
-        client = self.register()
-        with self.app.app_context():
-            user = db.session.query(User).order_by(User.id.desc()).first()
-            if role != "learner":
-                access.grant_role(db.session, user, role, None, audit.Actor.command_line())
-                db.session.commit()
-            client.phone = user.phone
-        return client
-
     def login(self, client, identifier, password=PASSWORD):
         return client.post("/login", data={"identifier": identifier, "password": password})
 
@@ -213,6 +198,7 @@ class Learners:
             result = self.app.test_cli_runner().invoke(
                 args=["users", "set-role", identifier, role, *scope])
             assert result.exit_code == 0, result.output
+        client.phone = identifier
         return client
 
 
