@@ -16,9 +16,11 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
+from lms.content.assets import ASSET_TYPES, asset_refusal
 from lms.content.competences import COMPETENCES, DECISION_757_GROUPS
 from lms.content.frontmatter import SLUG_PATTERN, Document, parse_document
-from lms.content.markdown import BrokenReference, MarkdownRenderer, check_source, line_of
+from lms.content.markdown import (BrokenReference, MarkdownRenderer, RefusedTarget, check_source,
+                                  line_of)
 from lms.content.quiz_checks import check_lessons, check_quality
 from lms.content.quizzes import ParsedQuestion, attempt_rules, parse_questions
 from lms.content.schema import (
@@ -37,6 +39,13 @@ QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt", "after_f
                "after_passed", "retry_wait_minutes", "attempts_per_day")
 PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "decision_757_groups", "template")
 TEMPLATE_ENTRY = "certificate.html"
+ASSET_REFUSALS = {
+    "type": ('"{target}" is not an image: a lesson may link to other lessons and show images '
+             f'({", ".join(ASSET_TYPES)}), and no other file from the course folder is served'),
+    "link": ('"{target}" is a symbolic link (or inside one): put the file itself in the course '
+             "folder; links could serve any file on the server"),
+    "outside": '"{target}" leads outside the course folder: keep the file inside it',
+}
 # Rendering Markdown is the costly part of loading; past this many lesson files it is spread
 # over processes, one course at a time (each course is independent once links are known).
 PARALLEL_FROM_LESSON_FILES = 300
@@ -141,6 +150,9 @@ class _CatalogBuilder:
         self.problems.append(Problem(rel, line, message, severity))
 
     def read(self, path: Path, require_front_matter: bool = True) -> Document | None:
+        if path.is_symlink():  # it would show learners whatever file it points to
+            self.report(path, 1, "this file is a symbolic link: put the file itself here")
+            return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8-sig")
@@ -227,7 +239,9 @@ class _CatalogBuilder:
 
     def report_broken(self, doc: Document, ref: BrokenReference) -> None:
         line = line_of(doc.body, f"({ref.target}" if ref.target else "![", doc.body_line)
-        if ref.reason == "no-alt":
+        if ref.reason == "refused":
+            message = ref.message
+        elif ref.reason == "no-alt":
             message = ("an image needs a description for people who cannot see it: "
                        "write it between the brackets, ![description](file)")
         elif ref.is_image:
@@ -288,6 +302,10 @@ class _CatalogBuilder:
         dirs = []
         for path in sorted(base.iterdir()):
             if not path.is_dir() or path.name.startswith("."):
+                continue
+            if path.is_symlink():
+                self.report(path, 1, "this course folder is a symbolic link: put the folder "
+                                     "itself here; links could serve any file on the server")
                 continue
             if not SLUG_PATTERN.match(path.name):
                 self.report(path, 1, f'course folder name "{path.name}" may only use lower-case '
@@ -424,9 +442,12 @@ class _CatalogBuilder:
             if not joined.startswith(course_rel + "/"):
                 return None  # assets are served from inside their own course only
             file = self.root / joined
-            if not file.is_file():
-                return None
             relative = joined[len(course_rel) + 1:]
+            refusal = asset_refusal(course_dir, relative)
+            if refusal == "missing":
+                return None
+            if refusal:
+                raise RefusedTarget(ASSET_REFUSALS[refusal].format(target=path_part))
             if is_image and file.stat().st_size > MAX_IMAGE_BYTES and relative not in assets:
                 self.report(file, 1, f"this image is {file.stat().st_size // 1024} KB; keep "
                                      "images under 60 KB so lessons load on weak connections",
