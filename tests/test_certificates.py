@@ -123,13 +123,35 @@ def test_the_stored_pdf_verifies_and_a_one_byte_change_does_not(certified):
     original = client.get(f"/me/certificates/{code}/vi.pdf").data
     accepted = client.post("/verify/", data={"pdf": (io.BytesIO(original), "c.pdf")},
                            content_type="multipart/form-data")
-    assert accepted.headers["Location"] == f"/verify/{code}?file=current"
+    assert accepted.status_code == 200
+    page = accepted.get_data(as_text=True)
+    assert UNCHANGED in page and code in page and "Hợp lệ" in page
     changed = bytearray(original)
     changed[len(changed) // 2] ^= 0x01
     refused = client.post("/verify/", data={"pdf": (io.BytesIO(bytes(changed)), "c.pdf")},
                           content_type="multipart/form-data")
     assert refused.status_code == 404
     assert "không khớp với chứng chỉ nào" in refused.get_data(as_text=True)
+
+
+UNCHANGED = "Tệp bạn tải lên đúng là tệp đã được cấp: chưa bị chỉnh sửa."
+REPLACED = "Tệp bạn tải lên là phiên bản cũ của chứng chỉ này"
+
+
+@pytest.mark.parametrize("query", ["?file=current", "?file=replaced", ""])
+def test_a_link_alone_never_claims_that_a_file_was_checked(certified, query):
+    client, code = certified
+    page = client.get(f"/verify/{code}{query}").get_data(as_text=True)
+    assert "Hợp lệ" in page
+    assert UNCHANGED not in page and REPLACED not in page and "Tệp bạn tải lên" not in page
+
+
+@pytest.mark.parametrize("path", ["/verify/", "/verify/{code}", "/verify/2345-6789-ABCD-EFGH"])
+def test_verification_pages_ask_search_engines_not_to_index_them(certified, path):
+    client, code = certified
+    response = client.get(path.format(code=code))
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.get_data(as_text=True)
 
 
 def test_downloads_serve_the_stored_bytes(app, certified):
@@ -182,7 +204,7 @@ def test_reissue_after_a_name_correction_keeps_the_code(app, certified, learners
     assert "Nguyễn Thị Ánh Dung" in pdf_text(new_pdf) and new_pdf != old_pdf
     old = client.post("/verify/", data={"pdf": (io.BytesIO(old_pdf), "old.pdf")},
                       content_type="multipart/form-data")
-    assert old.headers["Location"] == f"/verify/{code}?file=replaced"
+    assert old.status_code == 200 and REPLACED in old.get_data(as_text=True)
     assert "Nguyễn T. Á. D." in client.get(f"/verify/{code}").get_data(as_text=True)
 
 
