@@ -13,7 +13,7 @@ from lms.extensions import db
 from lms.models import Certificate, CertificatePdf, User
 from lms.services import certificates
 from lms.services.certificate_pdf import render_pdf
-from tests.conftest import skip_or_fail
+from tests.conftest import Learners, skip_or_fail
 from tests.test_quiz import answers, form_of
 
 NAME = "Nguyễn Thị Ánh Dương"
@@ -86,6 +86,54 @@ def test_the_qr_code_opens_the_verification_page(certified, tmp_path):
                              capture_output=True, text=True, check=True).stdout.strip()
     assert decoded == f"http://localhost/verify/{code}"
     assert client.get(decoded.replace("http://localhost", "")).status_code == 200
+
+
+class ForgedHost:
+    """A browser whose every request names another site in its Host header."""
+
+    def __init__(self, client, host: str):
+        self.client, self.host = client, host
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, headers={"Host": self.host}, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.client.post(url, headers={"Host": self.host}, **kwargs)
+
+
+def certified_through(app, host: str, catalog) -> tuple[ForgedHost, str]:
+    browser = ForgedHost(app.test_client(), host)
+    Learners(app).register(browser, name=NAME, identifier="0912345678")
+    assert complete_course(browser, catalog, "data-security").status_code == 303
+    [(_, _, code)] = certificates_of(app)
+    return browser, code
+
+
+def printed_address(browser, code: str, language: str) -> str:
+    response = browser.get(f"/me/certificates/{code}/{language}.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    [address] = re.findall(r"\S+/verify/" + code, text.replace("\n", ""))
+    return address
+
+
+@pytest.mark.parametrize("settings, site", [
+    ({"LMS_PUBLIC_URL": "https://lms.example.vn"}, "https://lms.example.vn"),
+    ({}, "http://localhost"),  # development without LMS_PUBLIC_URL: never the forged host
+])
+def test_a_forged_host_header_never_reaches_a_stored_certificate(make_app, bundled_catalog,
+                                                                 settings, site):
+    app = make_app(**settings)
+    browser, code = certified_through(app, "evil.example", bundled_catalog)
+    for language in ("vi", "en"):
+        assert printed_address(browser, code, language) == f"{site}/verify/{code}"
+
+
+def test_a_trusted_host_names_the_site_when_no_public_address_is_set(make_app, bundled_catalog):
+    app = make_app(TRUSTED_HOSTS=["hoc.example.vn"])
+    assert app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
+    browser, code = certified_through(app, "hoc.example.vn", bundled_catalog)
+    assert printed_address(browser, code, "vi") == f"http://hoc.example.vn/verify/{code}"
 
 
 def test_a_second_completion_does_not_issue_a_second_certificate(app, certified, bundled_catalog):
