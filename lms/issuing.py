@@ -44,14 +44,20 @@ def issue_settings() -> certificates.IssueSettings:
                                       verify_base_url=f"{public_url()}/verify/")
 
 
-def draw_pdfs(certificate: Certificate) -> None:
-    """Draws a committed certificate's missing PDFs. A failure here loses nothing: the record is
-    committed, and the download draws them again."""
+def draw_pdfs(certificate: Certificate) -> bool:
+    """Draws a committed certificate's missing PDFs; true when it has them all. A failure here
+    loses nothing: the record is committed, and the download draws them again."""
+    certificate_id = certificate.id
     try:
         certificates.render_pdfs(db.session, certificate, current_catalog(), issue_settings())
     except Exception:  # noqa: BLE001 - logged; the certificate itself is safe
         db.session.rollback()
-        current_app.logger.exception("drawing the PDFs of certificate %s failed", certificate.id)
+        current_app.logger.exception("drawing the PDFs of certificate %s failed", certificate_id)
+    missing = certificates.missing_languages(db.session, certificate_id)
+    if missing:  # e.g. its template has errors (`flask content check` names them)
+        current_app.logger.error("certificate %s has no PDF in %s", certificate_id,
+                                 ", ".join(missing))
+    return not missing
 
 
 def after_issuing(issued: list[Certificate]) -> None:
@@ -59,6 +65,10 @@ def after_issuing(issued: list[Certificate]) -> None:
     language = select_language()
     for certificate in issued:
         title = certificate.titles.get(language) or certificate.titles["vi"]
-        draw_pdfs(certificate)
-        flash(_("You have earned a certificate of completion: %(title)s. Download it from My "
-                "learning.", title=title))
+        if draw_pdfs(certificate):
+            flash(_("You have earned a certificate of completion: %(title)s. Download it from My "
+                    "learning.", title=title))
+        else:
+            flash(_("You have earned a certificate of completion: %(title)s. It is recorded, but "
+                    "its PDF file cannot be made right now; the site's team has been told. "
+                    "Download it from My learning later.", title=title))

@@ -10,7 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from lms.extensions import db
-from lms.models import Certificate, CertificatePdf, User
+from lms.content import load_catalog
+from lms.content.certificate_templates import sample_context
+from lms.models import Certificate, CertificatePdf, QuizAttempt, User
 from lms.services import certificates
 from lms.services.certificate_pdf import render_pdf
 from tests.conftest import Learners, skip_or_fail
@@ -350,3 +352,72 @@ def test_learners_see_and_download_their_certificates_on_their_page(certified):
         link = f"/me/certificates/{code}/{language}.pdf"
         assert f'href="{link}"' in page
         assert client.get(link).data.startswith(b"%PDF")
+
+
+# A certificate template that cannot be drawn
+
+
+NOT_DRAWN = "Giấy chứng nhận của bạn đã được ghi nhận"
+
+
+def test_the_bundled_templates_draw_with_sample_values_in_both_languages(bundled_catalog):
+    assert set(bundled_catalog.templates) == {"default"}
+    assert not [p for p in bundled_catalog.problems if p.path.startswith("certificates/")]
+
+
+def test_the_sample_values_are_shaped_like_a_real_certificate(app, certified):
+    with app.app_context():
+        certificate = db.session.query(Certificate).one()
+        settings = certificates.IssueSettings("lms", "http://localhost/verify/")
+        for language in ("vi", "en"):
+            real = certificates.pdf_context(certificate, language, settings)
+            sample = sample_context(language)
+            assert set(real) == set(sample) and set(real["labels"]) == set(sample["labels"])
+            assert set(real["competences"][0]) == set(sample["competences"][0])
+
+
+def break_template(root, old="{{ holder_name }}", new="{{ holder_name.surname }}"):
+    template = root / "certificates/templates/default/certificate.html"
+    assert old in template.read_text(encoding="utf-8")
+    template.write_text(template.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def earn_with_a_broken_template(app, catalog):
+    client = app.test_client()
+    Learners(app).register(client, name=NAME, identifier="0912345678")
+    submitted = complete_course(client, catalog, "data-security")
+    assert submitted.status_code == 303
+    result = client.get(submitted.headers["Location"])
+    assert result.status_code == 200
+    with app.app_context():
+        [attempt] = db.session.query(QuizAttempt).filter(QuizAttempt.submitted_at.isnot(None))
+        assert attempt.passed  # the grade is saved
+    [(_, _, code)] = certificates_of(app)  # and so is the completion
+    return client, result.get_data(as_text=True), code
+
+
+@pytest.mark.parametrize("new", ["{{ holder_name.surname }}", "{% if %}"])
+def test_a_template_the_check_refuses_never_fails_the_learner(make_app, bundled_copy, new):
+    break_template(bundled_copy, new=new)
+    catalog = load_catalog(bundled_copy)
+    assert [p.path for p in catalog.errors] == ["certificates/templates/default/certificate.html"]
+    app = make_app(LMS_CATALOG=catalog)
+    client, page, code = earn_with_a_broken_template(app, catalog)
+    assert "đã được ghi nhận, nhưng chưa thể tạo tệp PDF" in page
+    download = client.get(f"/me/certificates/{code}/vi.pdf")
+    assert download.status_code == 503 and NOT_DRAWN in download.get_data(as_text=True)
+    assert client.get(f"/verify/{code}").status_code == 200
+
+
+def test_a_template_broken_after_start_never_fails_the_learner(make_app, bundled_copy):
+    catalog = load_catalog(bundled_copy)
+    assert catalog.errors == ()
+    app = make_app(LMS_CATALOG=catalog)
+    break_template(bundled_copy)
+    client, page, code = earn_with_a_broken_template(app, catalog)
+    assert "đã được ghi nhận, nhưng chưa thể tạo tệp PDF" in page
+    download = client.get(f"/me/certificates/{code}/en.pdf")
+    assert download.status_code == 503 and NOT_DRAWN in download.get_data(as_text=True)
+    break_template(bundled_copy, old="{{ holder_name.surname }}", new="{{ holder_name }}")
+    fixed = client.get(f"/me/certificates/{code}/en.pdf")
+    assert fixed.status_code == 200 and NAME in pdf_text(fixed.data)

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from lms.content.assets import ASSET_TYPES, asset_refusal
+from lms.content.certificate_templates import ENTRY, template_problems
 from lms.content.competences import COMPETENCES, DECISION_757_GROUPS
 from lms.content.frontmatter import SLUG_PATTERN, Document, parse_document
 from lms.content.markdown import (BrokenReference, MarkdownRenderer, RefusedTarget, check_source,
@@ -38,7 +39,6 @@ LESSON_FIELDS = ("title", "minutes")
 QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt", "after_failed",
                "after_passed", "retry_wait_minutes", "attempts_per_day")
 PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "decision_757_groups", "template")
-TEMPLATE_ENTRY = "certificate.html"
 ASSET_REFUSALS = {
     "type": ('"{target}" is not an image: a lesson may link to other lessons and show images '
              f'({", ".join(ASSET_TYPES)}), and no other file from the course folder is served'),
@@ -108,6 +108,7 @@ class _CatalogBuilder:
         self.renderer = MarkdownRenderer()
         self.lesson_urls: dict[str, str] = {}  # "courses/x/01-a.md" -> "/courses/x/a/"
         self.broken_courses: set[str] = set()
+        self.broken_templates: set[str] = set()
 
     def state(self) -> tuple:
         """What a builder in another process needs to load one course or quiz."""
@@ -265,7 +266,9 @@ class _CatalogBuilder:
         self.broken_courses = {d.name for d in course_dirs} - {c.slug for c in courses}
         quizzes = self.load_quizzes({c.slug: self.lesson_slugs(c.slug) for c in courses})
         courses = [_with_quiz(c, quizzes.get(c.slug)) for c in courses]
-        programs = self.load_programs({c.slug for c in courses}, set(templates))
+        # A program naming a broken template is served: the template's errors say what to fix.
+        programs = self.load_programs({c.slug for c in courses},
+                                      set(templates) | self.broken_templates)
         return Catalog(
             content_dir=str(self.root),
             courses=tuple(courses),
@@ -548,14 +551,24 @@ class _CatalogBuilder:
         return QuizText(title, intro), parsed
 
     def load_templates(self) -> dict[str, CertificateTemplate]:
+        """Every template that draws with sample values in every language. A broken one is left
+        out: certificates it would draw are still issued (the record), and their PDFs are drawn
+        on first download once it is fixed, instead of failing for each learner."""
         base = self.root / "certificates" / "templates"
         templates = {}
         if base.is_dir():
             for path in sorted(p for p in base.iterdir() if p.is_dir()):
-                if (path / TEMPLATE_ENTRY).is_file():
-                    templates[path.name] = CertificateTemplate(path.name, str(path))
+                if not (path / ENTRY).is_file():
+                    self.report(path, 1, f"this certificate template has no {ENTRY}")
+                    continue
+                problems = template_problems(path, LANGUAGES)
+                for file, line, message in problems:
+                    self.report(self.rel(file) if file.is_relative_to(self.root) else str(file),
+                                line, message)
+                if problems:
+                    self.broken_templates.add(path.name)
                 else:
-                    self.report(path, 1, f"this certificate template has no {TEMPLATE_ENTRY}")
+                    templates[path.name] = CertificateTemplate(path.name, str(path))
         return templates
 
     def load_programs(self, course_slugs: set[str], template_names: set[str]) -> list[Program]:
