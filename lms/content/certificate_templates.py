@@ -72,10 +72,10 @@ def _where(error: Exception, folder: Path) -> tuple[Path, int]:
     if isinstance(error, TemplateSyntaxError) and error.filename:
         return Path(error.filename), error.lineno
     # Jinja rewrites tracebacks so that a template's frames carry its file and line.
-    folder = folder.resolve()
+    resolved = folder.resolve()
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         path = Path(frame.filename)
-        if path.is_absolute() and path.resolve().is_relative_to(folder):
+        if path.is_absolute() and path.resolve().is_relative_to(resolved):
             return path, frame.lineno or 1
     return folder / ENTRY, 1
 
