@@ -97,7 +97,7 @@ def test_a_learner_gets_a_certificate_and_anyone_can_check_it(
     assert "Chúc mừng, bạn đã đạt!" in page.locator(".result").inner_text()
 
     page.goto(live_server + "/me/")
-    assert page.get_by_role("heading", name="Chứng chỉ của tôi").is_visible()
+    assert page.get_by_role("heading", name="Giấy chứng nhận của tôi").is_visible()
     certificate = page.locator(".card.certificate", has_text=course.title("vi"))
     downloads = certificate.get_by_role("link")
     assert downloads.count() == 2
@@ -118,7 +118,7 @@ def test_a_learner_gets_a_certificate_and_anyone_can_check_it(
 
     response = page.goto(live_server + "/verify/7K3M-9QXD-2HRT-W8FN")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", level=1).inner_text() == "Không tìm thấy chứng chỉ"
+    assert page.get_by_role("heading", level=1).inner_text() == "Không tìm thấy giấy chứng nhận"
     check(page, "verify unknown")
 
 
