@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,8 +65,12 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         # Uploads (a certificate to verify, a staff list) are small; refuse anything larger.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-        # Printed in QR codes; behind a proxy, set it so codes never point at an internal host.
-        "LMS_PUBLIC_URL": environ.get("LMS_PUBLIC_URL"),
+        # Printed on certificates and in their QR codes, which last for years: never taken from
+        # a request's Host header in production (lms/issuing.py).
+        "LMS_PUBLIC_URL": _public_url(environ.get("LMS_PUBLIC_URL"), env),
+        # Host names the app answers to; any other Host header gets 400 (Flask's own check).
+        "TRUSTED_HOSTS": [host.strip() for host in environ.get("LMS_TRUSTED_HOSTS", "").split(",")
+                          if host.strip()] or None,
         # How many reverse proxies sit in front of the app. Only then are X-Forwarded-* headers
         # trusted, so per-address rate limits see the learner's address, not the proxy's.
         "LMS_PROXY_COUNT": int(environ.get("LMS_PROXY_COUNT") or 0),
@@ -105,6 +110,24 @@ def _secret_key(configured: str | None, env: str, instance_path: str) -> str:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _public_url(configured: str | None, env: str) -> str | None:
+    if not configured:
+        if env == "production":
+            raise ConfigurationError("LMS_PUBLIC_URL must be set in production (LMS_ENV=production)"
+                                     ": the address people open, e.g. https://lms.example.vn; "
+                                     "certificates print it and their QR codes lead there")
+        return None
+    parts = urlsplit(configured)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or parts.username or parts.password):
+        raise ConfigurationError(f"LMS_PUBLIC_URL must be an address such as "
+                                 f"https://lms.example.vn, not {configured!r}")
+    if env == "production" and parts.scheme != "https":
+        raise ConfigurationError("LMS_PUBLIC_URL must start with https:// in production: "
+                                 "sign-in cookies are sent over HTTPS only")
+    return configured.rstrip("/")
 
 
 def _flag(value: str | None, default: bool) -> bool:

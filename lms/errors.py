@@ -1,9 +1,12 @@
 """Error pages in the learner's language, never a bare server message."""
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 def render_error(error: HTTPException):
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return "400 Bad Request: unknown host name", 400, {"Content-Type": "text/plain"}
     headers = {}
     if error.code == 429:  # tell the browser (and the person) how long to wait
         retry_after = getattr(error, "retry_after", None) or 60

@@ -3,7 +3,10 @@ learner told. Blueprints call this; the rule for when a certificate is due is se
 """
 from __future__ import annotations
 
-from flask import current_app, flash, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, has_request_context, request
+from werkzeug.sansio.utils import host_is_trusted
 from flask_babel import gettext as _
 
 from lms.catalog import current_catalog
@@ -13,22 +16,48 @@ from lms.models import Certificate
 from lms.services import certificates
 
 
+# Without LMS_PUBLIC_URL (development only: production requires it), these hosts may name the
+# site on a certificate, besides Flask's TRUSTED_HOSTS (LMS_TRUSTED_HOSTS).
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+FALLBACK_PUBLIC_URL = "http://localhost"
+
+
+def public_url() -> str:
+    """The site's address as printed on a stored certificate and in its QR code. A stored PDF
+    outlives the request, so a forged Host header must never end up in it."""
+    configured = current_app.config.get("LMS_PUBLIC_URL")
+    if configured:
+        return configured
+    trusted = current_app.config.get("TRUSTED_HOSTS") or ()
+    if has_request_context():
+        host = urlsplit(request.host_url).hostname or ""
+        # With TRUSTED_HOSTS set, Flask has already refused any other Host with a 400.
+        if host in LOCAL_HOSTS or (trusted and host_is_trusted(request.host, trusted)):
+            return request.url_root.rstrip("/")
+    current_app.logger.warning("LMS_PUBLIC_URL is not set: certificates name %s",
+                               FALLBACK_PUBLIC_URL)
+    return FALLBACK_PUBLIC_URL
+
+
 def issue_settings() -> certificates.IssueSettings:
-    public = current_app.config.get("LMS_PUBLIC_URL")
-    base = f"{public.rstrip('/')}/verify/" if public else url_for(
-        "certificates.verify_form", _external=True)
     return certificates.IssueSettings(issuer=current_app.config["LMS_ORGANISATION"],
-                                      verify_base_url=base)
+                                      verify_base_url=f"{public_url()}/verify/")
 
 
-def draw_pdfs(certificate: Certificate) -> None:
-    """Draws a committed certificate's missing PDFs. A failure here loses nothing: the record is
-    committed, and the download draws them again."""
+def draw_pdfs(certificate: Certificate) -> bool:
+    """Draws a committed certificate's missing PDFs; true when it has them all. A failure here
+    loses nothing: the record is committed, and the download draws them again."""
+    certificate_id = certificate.id
     try:
         certificates.render_pdfs(db.session, certificate, current_catalog(), issue_settings())
     except Exception:  # noqa: BLE001 - logged; the certificate itself is safe
         db.session.rollback()
-        current_app.logger.exception("drawing the PDFs of certificate %s failed", certificate.id)
+        current_app.logger.exception("drawing the PDFs of certificate %s failed", certificate_id)
+    missing = certificates.missing_languages(db.session, certificate_id)
+    if missing:  # e.g. its template has errors (`flask content check` names them)
+        current_app.logger.error("certificate %s has no PDF in %s", certificate_id,
+                                 ", ".join(missing))
+    return not missing
 
 
 def after_issuing(issued: list[Certificate]) -> None:
@@ -36,6 +65,10 @@ def after_issuing(issued: list[Certificate]) -> None:
     language = select_language()
     for certificate in issued:
         title = certificate.titles.get(language) or certificate.titles["vi"]
-        draw_pdfs(certificate)
-        flash(_("You have earned a certificate of completion: %(title)s. Download it from My "
-                "learning.", title=title))
+        if draw_pdfs(certificate):
+            flash(_("You have earned a certificate of completion: %(title)s. Download it from My "
+                    "learning.", title=title))
+        else:
+            flash(_("You have earned a certificate of completion: %(title)s. It is recorded, but "
+                    "its PDF file cannot be made right now; the site's team has been told. "
+                    "Download it from My learning later.", title=title))

@@ -39,7 +39,10 @@ SHARED_FILES = frozenset({"static", "learn.course_file"})
 
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.extend(current_app.extensions["lms.security_headers"])
+    for name, value in current_app.extensions["lms.security_headers"]:
+        # A view may set a stricter one of its own (course images carry a sandbox policy).
+        if name not in response.headers:
+            response.headers[name] = value
     if is_personal():
         response.headers["Cache-Control"] = "no-store"  # no shared or back-button copy
     return response

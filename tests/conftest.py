@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -155,6 +156,15 @@ def content_tree(tmp_path):
         return root
 
     return write
+
+
+@pytest.fixture
+def bundled_copy(tmp_path) -> Path:
+    """A copy of the bundled courses, quizzes and certificates that a test may break."""
+    root = tmp_path / "content"
+    for folder in ("courses", "quizzes", "certificates"):
+        shutil.copytree(REPOSITORY_ROOT / folder, root / folder)
+    return root
 
 
 PASSWORD = "một câu dễ nhớ"

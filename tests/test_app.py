@@ -19,7 +19,9 @@ def test_index_is_served_from_memory_without_reading_content_files(make_app, tmp
     content = tmp_path / "content"
     for folder in ("courses", "quizzes", "certificates"):
         shutil.copytree(REPOSITORY_ROOT / folder, content / folder)
-    app = make_app(LMS_CATALOG=None, LMS_CONTENT_DIR=str(content))
+    # Without reloading (production's setting): while trainers edit, files are read again
+    # a second after start, and this machine may take that long to build the app.
+    app = make_app(LMS_CATALOG=None, LMS_CONTENT_DIR=str(content), LMS_CONTENT_RELOAD=False)
     shutil.rmtree(content)
     page = app.test_client().get("/").get_data(as_text=True)
     assert load_catalog(REPOSITORY_ROOT).courses[0].texts.get("vi").title in page

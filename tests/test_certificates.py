@@ -10,10 +10,12 @@ import pytest
 from pypdf import PdfReader
 
 from lms.extensions import db
-from lms.models import Certificate, CertificatePdf, User
+from lms.content import load_catalog
+from lms.content.certificate_templates import sample_context
+from lms.models import Certificate, CertificatePdf, QuizAttempt, User
 from lms.services import certificates
 from lms.services.certificate_pdf import render_pdf
-from tests.conftest import skip_or_fail
+from tests.conftest import Learners, skip_or_fail
 from tests.test_quiz import answers, form_of
 
 NAME = "Nguyễn Thị Ánh Dương"
@@ -88,6 +90,54 @@ def test_the_qr_code_opens_the_verification_page(certified, tmp_path):
     assert client.get(decoded.replace("http://localhost", "")).status_code == 200
 
 
+class ForgedHost:
+    """A browser whose every request names another site in its Host header."""
+
+    def __init__(self, client, host: str):
+        self.client, self.host = client, host
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, headers={"Host": self.host}, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.client.post(url, headers={"Host": self.host}, **kwargs)
+
+
+def certified_through(app, host: str, catalog) -> tuple[ForgedHost, str]:
+    browser = ForgedHost(app.test_client(), host)
+    Learners(app).register(browser, name=NAME, identifier="0912345678")
+    assert complete_course(browser, catalog, "data-security").status_code == 303
+    [(_, _, code)] = certificates_of(app)
+    return browser, code
+
+
+def printed_address(browser, code: str, language: str) -> str:
+    response = browser.get(f"/me/certificates/{code}/{language}.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    [address] = re.findall(r"\S+/verify/" + code, text.replace("\n", ""))
+    return address
+
+
+@pytest.mark.parametrize("settings, site", [
+    ({"LMS_PUBLIC_URL": "https://lms.example.vn"}, "https://lms.example.vn"),
+    ({}, "http://localhost"),  # development without LMS_PUBLIC_URL: never the forged host
+])
+def test_a_forged_host_header_never_reaches_a_stored_certificate(make_app, bundled_catalog,
+                                                                 settings, site):
+    app = make_app(**settings)
+    browser, code = certified_through(app, "evil.example", bundled_catalog)
+    for language in ("vi", "en"):
+        assert printed_address(browser, code, language) == f"{site}/verify/{code}"
+
+
+def test_a_trusted_host_names_the_site_when_no_public_address_is_set(make_app, bundled_catalog):
+    app = make_app(TRUSTED_HOSTS=["hoc.example.vn"])
+    assert app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
+    browser, code = certified_through(app, "hoc.example.vn", bundled_catalog)
+    assert printed_address(browser, code, "vi") == f"http://hoc.example.vn/verify/{code}"
+
+
 def test_a_second_completion_does_not_issue_a_second_certificate(app, certified, bundled_catalog):
     client, _ = certified
     complete_course(client, bundled_catalog, "data-security")
@@ -123,13 +173,35 @@ def test_the_stored_pdf_verifies_and_a_one_byte_change_does_not(certified):
     original = client.get(f"/me/certificates/{code}/vi.pdf").data
     accepted = client.post("/verify/", data={"pdf": (io.BytesIO(original), "c.pdf")},
                            content_type="multipart/form-data")
-    assert accepted.headers["Location"] == f"/verify/{code}?file=current"
+    assert accepted.status_code == 200
+    page = accepted.get_data(as_text=True)
+    assert UNCHANGED in page and code in page and "Hợp lệ" in page
     changed = bytearray(original)
     changed[len(changed) // 2] ^= 0x01
     refused = client.post("/verify/", data={"pdf": (io.BytesIO(bytes(changed)), "c.pdf")},
                           content_type="multipart/form-data")
     assert refused.status_code == 404
     assert "không khớp với giấy chứng nhận nào" in refused.get_data(as_text=True)
+
+
+UNCHANGED = "Tệp bạn tải lên đúng là tệp đã được cấp: chưa bị chỉnh sửa."
+REPLACED = "Tệp bạn tải lên là phiên bản cũ của giấy chứng nhận này"
+
+
+@pytest.mark.parametrize("query", ["?file=current", "?file=replaced", ""])
+def test_a_link_alone_never_claims_that_a_file_was_checked(certified, query):
+    client, code = certified
+    page = client.get(f"/verify/{code}{query}").get_data(as_text=True)
+    assert "Hợp lệ" in page
+    assert UNCHANGED not in page and REPLACED not in page and "Tệp bạn tải lên" not in page
+
+
+@pytest.mark.parametrize("path", ["/verify/", "/verify/{code}", "/verify/2345-6789-ABCD-EFGH"])
+def test_verification_pages_ask_search_engines_not_to_index_them(certified, path):
+    client, code = certified
+    response = client.get(path.format(code=code))
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in response.get_data(as_text=True)
 
 
 def test_downloads_serve_the_stored_bytes(app, certified):
@@ -182,7 +254,7 @@ def test_reissue_after_a_name_correction_keeps_the_code(app, certified, learners
     assert "Nguyễn Thị Ánh Dung" in pdf_text(new_pdf) and new_pdf != old_pdf
     old = client.post("/verify/", data={"pdf": (io.BytesIO(old_pdf), "old.pdf")},
                       content_type="multipart/form-data")
-    assert old.headers["Location"] == f"/verify/{code}?file=replaced"
+    assert old.status_code == 200 and REPLACED in old.get_data(as_text=True)
     assert "Nguyễn T. Á. D." in client.get(f"/verify/{code}").get_data(as_text=True)
 
 
@@ -280,3 +352,72 @@ def test_learners_see_and_download_their_certificates_on_their_page(certified):
         link = f"/me/certificates/{code}/{language}.pdf"
         assert f'href="{link}"' in page
         assert client.get(link).data.startswith(b"%PDF")
+
+
+# A certificate template that cannot be drawn
+
+
+NOT_DRAWN = "Giấy chứng nhận của bạn đã được ghi nhận"
+
+
+def test_the_bundled_templates_draw_with_sample_values_in_both_languages(bundled_catalog):
+    assert set(bundled_catalog.templates) == {"default"}
+    assert not [p for p in bundled_catalog.problems if p.path.startswith("certificates/")]
+
+
+def test_the_sample_values_are_shaped_like_a_real_certificate(app, certified):
+    with app.app_context():
+        certificate = db.session.query(Certificate).one()
+        settings = certificates.IssueSettings("lms", "http://localhost/verify/")
+        for language in ("vi", "en"):
+            real = certificates.pdf_context(certificate, language, settings)
+            sample = sample_context(language)
+            assert set(real) == set(sample) and set(real["labels"]) == set(sample["labels"])
+            assert set(real["competences"][0]) == set(sample["competences"][0])
+
+
+def break_template(root, old="{{ holder_name }}", new="{{ holder_name.surname }}"):
+    template = root / "certificates/templates/default/certificate.html"
+    assert old in template.read_text(encoding="utf-8")
+    template.write_text(template.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def earn_with_a_broken_template(app, catalog):
+    client = app.test_client()
+    Learners(app).register(client, name=NAME, identifier="0912345678")
+    submitted = complete_course(client, catalog, "data-security")
+    assert submitted.status_code == 303
+    result = client.get(submitted.headers["Location"])
+    assert result.status_code == 200
+    with app.app_context():
+        [attempt] = db.session.query(QuizAttempt).filter(QuizAttempt.submitted_at.isnot(None))
+        assert attempt.passed  # the grade is saved
+    [(_, _, code)] = certificates_of(app)  # and so is the completion
+    return client, result.get_data(as_text=True), code
+
+
+@pytest.mark.parametrize("new", ["{{ holder_name.surname }}", "{% if %}"])
+def test_a_template_the_check_refuses_never_fails_the_learner(make_app, bundled_copy, new):
+    break_template(bundled_copy, new=new)
+    catalog = load_catalog(bundled_copy)
+    assert [p.path for p in catalog.errors] == ["certificates/templates/default/certificate.html"]
+    app = make_app(LMS_CATALOG=catalog)
+    client, page, code = earn_with_a_broken_template(app, catalog)
+    assert "đã được ghi nhận, nhưng chưa thể tạo tệp PDF" in page
+    download = client.get(f"/me/certificates/{code}/vi.pdf")
+    assert download.status_code == 503 and NOT_DRAWN in download.get_data(as_text=True)
+    assert client.get(f"/verify/{code}").status_code == 200
+
+
+def test_a_template_broken_after_start_never_fails_the_learner(make_app, bundled_copy):
+    catalog = load_catalog(bundled_copy)
+    assert catalog.errors == ()
+    app = make_app(LMS_CATALOG=catalog)
+    break_template(bundled_copy)
+    client, page, code = earn_with_a_broken_template(app, catalog)
+    assert "đã được ghi nhận, nhưng chưa thể tạo tệp PDF" in page
+    download = client.get(f"/me/certificates/{code}/en.pdf")
+    assert download.status_code == 503 and NOT_DRAWN in download.get_data(as_text=True)
+    break_template(bundled_copy, old="{{ holder_name.surname }}", new="{{ holder_name }}")
+    fixed = client.get(f"/me/certificates/{code}/en.pdf")
+    assert fixed.status_code == 200 and NAME in pdf_text(fixed.data)

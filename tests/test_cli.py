@@ -1,19 +1,13 @@
 """`flask content check` as a trainer runs it."""
 import os
-import shutil
 import subprocess
 import sys
+
+import pytest
 
 from lms.config import REPOSITORY_ROOT
 from tests.content.test_loader import COURSE, PROGRAM, QUIZ
 from tests.content.trees import valid_tree
-
-
-def copy_of_bundled_content(tmp_path):
-    root = tmp_path / "content"
-    for folder in ("courses", "quizzes", "certificates"):
-        shutil.copytree(REPOSITORY_ROOT / folder, root / folder)
-    return root
 
 
 def test_bundled_content_passes_the_strict_check(runner):
@@ -39,8 +33,8 @@ def test_broken_quiz_course_and_program_each_named_with_their_line(runner, conte
     assert lines[-1].endswith("3 errors, 0 warnings")
 
 
-def test_broken_copy_of_the_bundled_content_fails(runner, tmp_path):
-    root = copy_of_bundled_content(tmp_path)
+def test_broken_copy_of_the_bundled_content_fails(runner, bundled_copy):
+    root = bundled_copy
     quiz = sorted((root / "quizzes").glob("*.md"))[0]
     text = quiz.read_text(encoding="utf-8").replace("- [x]", "- [ ]")
     quiz.write_text(text, encoding="utf-8")
@@ -72,3 +66,40 @@ def test_the_real_command_prints_each_problem_once_and_builds_no_app(tmp_path, c
     everything = result.stdout + result.stderr
     assert everything.count("no en translation of this lesson") == 1, everything
     assert not (tmp_path / "i").exists()  # no database was created to check files
+
+
+@pytest.mark.parametrize("template, extra, expected", [
+    ("<p>{{ holder_name }}</p>\n<p>{% if %}</p>\n", {},
+     "certificates/templates/default/certificate.html:2: certificate template error: "
+     "Expected an expression, got 'end of statement block'"),
+    ("<p>\n{{ holder_name.surname }}</p>\n", {},
+     "certificates/templates/default/certificate.html:2: this certificate template cannot be "
+     "drawn (the vi sample): 'str object' has no attribute 'surname'; the values a template "
+     "can use are listed in docs/authoring.md"),
+    ("<h1>{{ labels.headng }}</h1>\n", {},
+     "certificates/templates/default/certificate.html:1: this certificate template cannot be "
+     "drawn (the vi sample): 'dict object' has no attribute 'headng'"),
+    ("<p>{{ holder_name }}</p>\n\n<p>{{ competences[0].code }}</p>\n", {},
+     "certificates/templates/default/certificate.html:3: this certificate template cannot be "
+     "drawn (the vi sample without competences): "),
+    ("<p>{{ holder_name }}</p>\n{% include 'footer.html' %}\n",
+     {"certificates/templates/default/footer.html": "<p>\n{{ code }}\n{{ 1 / 0 }}</p>\n"},
+     "certificates/templates/default/footer.html:3: this certificate template cannot be drawn "
+     "(the vi sample): division by zero"),
+])
+def test_a_certificate_template_that_cannot_be_drawn_is_a_content_error_at_its_line(
+        runner, content_tree, template, extra, expected):
+    files = {**valid_tree(), "certificates/templates/default/certificate.html": template, **extra}
+    result = runner.invoke(args=["content", "check", "--path", str(content_tree(files))])
+    assert result.exit_code == 1
+    assert any(line.startswith(expected) for line in result.output.splitlines()), result.output
+    assert result.output.splitlines()[-1].endswith("1 errors, 0 warnings")
+
+
+def test_a_linked_file_in_a_certificate_template_is_a_content_error(runner, content_tree):
+    root = content_tree(valid_tree())
+    (root / "certificates/templates/default/secret.html").symlink_to("/etc/passwd")
+    result = runner.invoke(args=["content", "check", "--path", str(root)])
+    assert result.exit_code == 1
+    assert ("certificates/templates/default/secret.html:1: this is a symbolic link: put the "
+            "file itself in the template folder") in result.output.splitlines()

@@ -1,7 +1,13 @@
 """Settings come from LMS_* variables; production refuses to start without a secret key."""
+import re
+
 import pytest
 
 from lms.config import ConfigurationError, settings_from_environment
+
+
+PRODUCTION = {"LMS_ENV": "production", "LMS_SECRET_KEY": "k",
+              "LMS_PUBLIC_URL": "https://lms.example.vn/"}
 
 
 def test_production_without_a_secret_key_is_a_start_up_error(tmp_path):
@@ -31,8 +37,7 @@ def test_postgresql_urls_use_psycopg_3_and_are_not_migrated_by_workers(tmp_path)
 
 
 def test_cookies_are_secure_outside_development(tmp_path):
-    production = settings_from_environment(str(tmp_path), {"LMS_ENV": "production",
-                                                           "LMS_SECRET_KEY": "k"})
+    production = settings_from_environment(str(tmp_path), PRODUCTION)
     development = settings_from_environment(str(tmp_path), {})
     assert production["SESSION_COOKIE_SECURE"] and not development["SESSION_COOKIE_SECURE"]
     assert production["SESSION_COOKIE_HTTPONLY"] and production["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -41,3 +46,30 @@ def test_cookies_are_secure_outside_development(tmp_path):
 def test_unknown_environment_name_is_refused(tmp_path):
     with pytest.raises(ConfigurationError, match="LMS_ENV"):
         settings_from_environment(str(tmp_path), {"LMS_ENV": "prod"})
+
+
+def test_production_without_a_public_address_is_a_start_up_error(tmp_path):
+    settings = {**PRODUCTION, "LMS_PUBLIC_URL": ""}
+    with pytest.raises(ConfigurationError, match="LMS_PUBLIC_URL must be set in production"):
+        settings_from_environment(str(tmp_path), settings)
+    assert settings_from_environment(str(tmp_path), PRODUCTION)[
+        "LMS_PUBLIC_URL"] == "https://lms.example.vn"
+
+
+@pytest.mark.parametrize("url, env, expected", [
+    ("lms.example.vn", "development", "must be an address such as https://lms.example.vn"),
+    ("https://lms.example.vn/?next=x", "development", "must be an address such as"),
+    ("javascript:alert(1)", "development", "must be an address such as"),
+    ("http://lms.example.vn", "production", "must start with https:// in production"),
+])
+def test_a_malformed_public_address_is_a_start_up_error(tmp_path, url, env, expected):
+    with pytest.raises(ConfigurationError, match=re.escape(expected)):
+        settings_from_environment(str(tmp_path), {**PRODUCTION, "LMS_ENV": env,
+                                                  "LMS_PUBLIC_URL": url})
+
+
+def test_trusted_hosts_come_from_a_comma_separated_list(tmp_path):
+    settings = settings_from_environment(str(tmp_path), {
+        "LMS_TRUSTED_HOSTS": "hoc.example.vn, .example.vn"})
+    assert settings["TRUSTED_HOSTS"] == ["hoc.example.vn", ".example.vn"]
+    assert settings_from_environment(str(tmp_path), {})["TRUSTED_HOSTS"] is None

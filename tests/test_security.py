@@ -1,10 +1,13 @@
 """Headers, cookies and page weight that every learner gets."""
 import re
+from pathlib import Path
 
 import pytest
 
 from lms.config import REPOSITORY_ROOT
+from lms.content import load_catalog
 from tests.conftest import PASSWORD, complete_through_the_record
+from tests.content.trees import LESSON_1, valid_tree
 
 LESSON_BUDGET_BYTES = 40 * 1024
 
@@ -295,3 +298,113 @@ def test_a_form_part_without_a_name_is_not_an_error(client):
     # Found by tests/test_fuzz.py: the NUL check met a multipart part whose name is None.
     response = client.post("/verify/", data={"\n": "", "pdf": (io.BytesIO(b""), "a.pdf")})
     assert response.status_code < 500
+# Course files: images inside their course folder, never through a link
+
+
+def sqlite_file(database_url: str) -> Path:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the file a link would expose is the SQLite database")
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+LESSON_WITH_LINKS = LESSON_1 + "\n![Cơ sở dữ liệu](images/db.png)\n\n![Mật khẩu](images/passwd.svg)\n"
+
+
+def test_symlinked_images_are_content_errors_at_their_line(app, database_url, content_tree,
+                                                           runner):
+    files = valid_tree()
+    files["courses/sample/01-first.md"] = LESSON_WITH_LINKS
+    root = content_tree(files)
+    (root / "courses/sample/images/db.png").symlink_to(sqlite_file(database_url))
+    (root / "courses/sample/images/passwd.svg").symlink_to("/etc/passwd")
+    result = runner.invoke(args=["content", "check", "--path", str(root)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for line, name in ((9, "images/db.png"), (11, "images/passwd.svg")):
+        assert (f'courses/sample/01-first.md:{line}: "{name}" is a symbolic link (or inside one): '
+                "put the file itself in the course folder; links could serve any file on the "
+                "server") in lines
+
+
+def test_symlinked_images_are_never_served(make_app, database_url, content_tree):
+    files = valid_tree()
+    files["courses/sample/01-first.md"] = LESSON_WITH_LINKS
+    root = content_tree(files)
+    (root / "courses/sample/images/db.png").symlink_to(sqlite_file(database_url))
+    (root / "courses/sample/images/passwd.svg").symlink_to("/etc/passwd")
+    client = make_app(LMS_CATALOG=load_catalog(root)).test_client()
+    for name in ("images/db.png", "images/passwd.svg"):
+        assert client.get(f"/courses/sample/files/{name}").status_code == 404
+
+
+@pytest.mark.parametrize("target", ["database", "/etc/passwd"])
+def test_an_image_replaced_by_a_link_after_start_is_not_served(make_app, database_url,
+                                                               content_tree, target):
+    root = content_tree(valid_tree())
+    client = make_app(LMS_CATALOG=load_catalog(root)).test_client()
+    image = root / "courses/sample/images/dot.svg"
+    served = client.get("/courses/sample/files/images/dot.svg")
+    assert served.status_code == 200
+    served.close()
+    image.unlink()
+    image.symlink_to(sqlite_file(database_url) if target == "database" else target)
+    response = client.get("/courses/sample/files/images/dot.svg")
+    assert response.status_code == 404 and b"root:" not in response.data
+    assert b"SQLite format" not in response.data
+
+
+def test_an_image_in_a_linked_folder_is_not_served_either(make_app, content_tree, tmp_path):
+    root = content_tree(valid_tree())
+    client = make_app(LMS_CATALOG=load_catalog(root)).test_client()
+    elsewhere = tmp_path / "elsewhere"
+    (root / "courses/sample/images").rename(elsewhere)
+    (root / "courses/sample/images").symlink_to(elsewhere)
+    assert client.get("/courses/sample/files/images/dot.svg").status_code == 404
+
+
+SVG_WITH_SCRIPT = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)">'
+                   "<script>fetch('/me/')</script><circle r='4'/></svg>")
+
+
+def test_an_svg_is_served_as_an_image_in_a_sandbox(make_app, content_tree):
+    files = valid_tree()
+    files["courses/sample/images/dot.svg"] = SVG_WITH_SCRIPT
+    client = make_app(LMS_CATALOG=load_catalog(content_tree(files))).test_client()
+    response = client.get("/courses/sample/files/images/dot.svg")
+    assert response.status_code == 200
+    assert response.headers.getlist("Content-Security-Policy") == [
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"]
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    response.close()
+
+
+@pytest.mark.parametrize("reference, line", [("![Trang](images/page.html)", 9),
+                                             ("[Tải tệp](images/app.js)", 9),
+                                             ("![Hình](images/DOT.SVG.exe)", 9)])
+def test_a_file_that_is_not_an_image_is_a_content_error_and_not_served(make_app, content_tree,
+                                                                       reference, line):
+    files = valid_tree()
+    files["courses/sample/01-first.md"] = LESSON_1 + f"\n{reference}\n"
+    name = reference.split("(")[1].rstrip(")")
+    files[f"courses/sample/{name}"] = "<script>alert(1)</script>"
+    catalog = load_catalog(content_tree(files))
+    [error] = catalog.errors
+    assert (error.path, error.line) == ("courses/sample/01-first.md", line)
+    assert error.message.startswith(f'"{name}" is not an image: a lesson may link to other '
+                                    "lessons and show images (.png, .jpg, .jpeg, .gif, .webp, "
+                                    ".svg)")
+    client = make_app(LMS_CATALOG=catalog).test_client()
+    assert client.get(f"/courses/sample/files/{name}").status_code == 404
+
+
+def test_a_symlinked_lesson_file_is_a_content_error(content_tree):
+    root = content_tree(valid_tree())
+    lesson = root / "courses/sample/02-second.md"
+    lesson.unlink()
+    lesson.symlink_to("/etc/passwd")
+    catalog = load_catalog(root)
+    assert "courses/sample/02-second.md:1: this file is a symbolic link: put the file itself " \
+           "here" in [str(p) for p in catalog.errors]
+    assert all("root:" not in lesson.texts.get("vi").html
+               for lesson in catalog.course("sample").lessons)

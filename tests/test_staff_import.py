@@ -1,6 +1,9 @@
 """Importing civil servants from CSV or XLSX, and activating the imported accounts."""
 import io
 import re
+import time
+import tracemalloc
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +13,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import OrgUnit, User
 from lms.services.accounts import HASHER
+from lms.services.staff_import import StaffFileError, read_staff_file
 from tests.conftest import PASSWORD
 
 # Units from the bundled sample list: HN (province) > HN-HK, HN-BD (wards); DB > DB-MP.
@@ -399,3 +403,97 @@ def test_the_dry_run_does_not_show_the_name_of_a_unit_outside_the_scope(app):
                           "Ngô Văn Hùng,0987 000 111,DB-MP,\n".encode()).get_data(as_text=True)
     assert "the unit “DB-MP” is not one of the units you manage." in text
     assert "Mường Phăng" not in text
+
+
+# Zip bombs: a few kilobytes that openpyxl would unpack into gigabytes
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def crafted_xlsx(sheet_data: str, dimension: str = "A1", extra: dict[str, str] | None = None
+                 ) -> bytes:
+    """The smallest workbook openpyxl opens, written part by part as an attacker would."""
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (f'<Relationships xmlns="{RELATIONSHIPS}"><Relationship Id="rId1" '
+                        f'Type="{DOCUMENT}/officeDocument" Target="xl/workbook.xml"/>'
+                        "</Relationships>"),
+        "xl/workbook.xml": (f'<workbook xmlns="{MAIN}" xmlns:r="{DOCUMENT}"><sheets>'
+                            '<sheet name="Staff" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{RELATIONSHIPS}"><Relationship Id="rId1" '
+            f'Type="{DOCUMENT}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": (f'<worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/>'
+                                     f"<sheetData>{sheet_data}</sheetData></worksheet>"),
+        **(extra or {}),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def inline(reference: str, text: str) -> str:
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+HEADER_ROW = ('<row r="1">' + inline("A1", "Họ và tên") + inline("B1", "Số điện thoại")
+              + inline("C1", "Mã đơn vị") + inline("D1", "Chức vụ") + "</row>")
+PERSON_ROW = ('<row r="2">' + inline("A2", "Nguyễn Văn An") + inline("B2", "0912345678")
+              + inline("C2", "HN-HK") + "</row>")
+# A valid staff list, but its last cell is at the sheet's far corner: 17 billion cells.
+CORNER_BOMB = crafted_xlsx(HEADER_ROW + PERSON_ROW + '<row r="1048576">'
+                           + inline("XFD1048576", "x") + "</row>", dimension="A1:XFD1048576")
+# Three million shared strings packed into a few hundred kilobytes.
+STRINGS_BOMB = crafted_xlsx(HEADER_ROW + PERSON_ROW, extra={
+    "xl/sharedStrings.xml": f'<sst xmlns="{MAIN}">' + "<si><t>a</t></si>" * 3_000_000 + "</sst>"})
+
+
+def refused_quickly(app, data: bytes) -> str:
+    client = signed_in(app)
+    before = people(app)
+    started = time.process_time()
+    page = upload(client, data, "staff.xlsx")
+    cpu = time.process_time() - started
+    assert page.status_code == 422 and cpu < 1.0, cpu
+    assert people(app) == before
+    return page.get_data(as_text=True)
+
+
+def test_the_crafted_workbook_is_a_valid_staff_list_without_its_far_corner(app):
+    page = upload(signed_in(app), crafted_xlsx(HEADER_ROW + PERSON_ROW), "staff.xlsx")
+    assert page.status_code == 200 and "Nguyễn Văn An" in page.get_data(as_text=True)
+
+
+def test_a_sheet_claiming_billions_of_cells_is_refused_at_once(app):
+    assert len(CORNER_BOMB) < 2000
+    assert ("The sheet runs to more than 20000 rows, most of them empty. Copy only the staff "
+            "list into a new sheet") in refused_quickly(app, CORNER_BOMB)
+
+
+def test_a_workbook_that_unpacks_into_far_more_than_a_staff_list_is_refused_at_once(app):
+    assert len(STRINGS_BOMB) < 300_000
+    assert ("This Excel file unpacks into more than 20 MB, far more than a staff list needs"
+            in refused_quickly(app, STRINGS_BOMB))
+
+
+def test_reading_a_bomb_stays_small_in_memory():
+    tracemalloc.start()
+    try:
+        for bomb in (CORNER_BOMB, STRINGS_BOMB):
+            with pytest.raises(StaffFileError):
+                read_staff_file(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024, peak

@@ -1,7 +1,7 @@
 """Certificates: the holder's downloads, the public verification page, revocation."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,13 @@ from lms.issuing import draw_pdfs
 from lms.services import certificates, clock
 
 bp = Blueprint("certificates", __name__)
+
+
+@bp.after_request
+def keep_out_of_search_engines(response: Response) -> Response:
+    # A verification page names a holder (masked) and a course: found by its code, not by search.
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def certificate_or_404(code: str):
@@ -31,9 +38,12 @@ def download(code: str, language: str):
     if certificate is None or certificate.user_id != current_user.id or language not in LANGUAGES:
         abort(404)
     pdf = certificates.current_pdf(db.session, certificate, language)
-    if pdf is None:  # not drawn yet: a crash came between issuing and drawing, or a re-issue
-        draw_pdfs(certificate)
-        pdf = certificates.current_pdf(db.session, certificate, language) or abort(503)
+    if pdf is None and not draw_pdfs(certificate):
+        # Not drawn yet (a crash between issuing and drawing, or a re-issue), and it cannot be
+        # now (e.g. its template has errors): the certificate stands, the file comes later.
+        return render_template("certificates/not_drawn.html", certificate=certificate), 503, {
+            "Retry-After": "3600"}
+    pdf = pdf or certificates.current_pdf(db.session, certificate, language)
     return Response(pdf.content, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=certificate-{certificate.serial}-{language}.pdf"})
 
@@ -48,8 +58,8 @@ def verify_form():
                 form.pdf.errors.append(_("This file does not match any certificate issued here. "
                                          "It may have been changed, or it was not issued by us."))
                 return render_template("certificates/verify_form.html", form=form), 404
-            return redirect(url_for("certificates.verify", code=pdf.certificate.code,
-                                    file="current" if pdf.current else "replaced"))
+            # What the file is, answered in the response to its upload: a link cannot say it.
+            return verify_page(pdf.certificate, "current" if pdf.current else "replaced")
         if form.code.data:
             code = certificates.normalise_code(form.code.data)
             if code is None:
@@ -67,11 +77,16 @@ def verify(code: str):
     certificate = certificates.find_by_code(db.session, code)
     if certificate is None:
         return render_template("certificates/unknown.html", code=code), 404
+    return verify_page(certificate)
+
+
+def verify_page(certificate, file_state: str | None = None) -> str:
+    """`file_state` says what an uploaded file is ("current" or "replaced"); None: no upload."""
     return render_template("certificates/verify.html", certificate=certificate,
                            holder=certificates.masked_name(certificate.holder_name),
                            competences=[COMPETENCES[c] for c in certificate.competences
                                         if c in COMPETENCES],
-                           file_state=request.args.get("file"))
+                           file_state=file_state)
 
 
 @bp.route("/admin/certificates/<code>", methods=["GET", "POST"])

@@ -16,9 +16,12 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
+from lms.content.assets import ASSET_TYPES, asset_refusal
+from lms.content.certificate_templates import ENTRY, template_problems
 from lms.content.competences import COMPETENCES, DECISION_757_GROUPS
 from lms.content.frontmatter import SLUG_PATTERN, Document, parse_document
-from lms.content.markdown import BrokenReference, MarkdownRenderer, check_source, line_of
+from lms.content.markdown import (BrokenReference, MarkdownRenderer, RefusedTarget, check_source,
+                                  line_of)
 from lms.content.quiz_checks import check_lessons, check_quality
 from lms.content.quizzes import ParsedQuestion, attempt_rules, parse_questions
 from lms.content.schema import (
@@ -36,7 +39,13 @@ LESSON_FIELDS = ("title", "minutes")
 QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt", "after_failed",
                "after_passed", "retry_wait_minutes", "attempts_per_day")
 PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "decision_757_groups", "template")
-TEMPLATE_ENTRY = "certificate.html"
+ASSET_REFUSALS = {
+    "type": ('"{target}" is not an image: a lesson may link to other lessons and show images '
+             f'({", ".join(ASSET_TYPES)}), and no other file from the course folder is served'),
+    "link": ('"{target}" is a symbolic link (or inside one): put the file itself in the course '
+             "folder; links could serve any file on the server"),
+    "outside": '"{target}" leads outside the course folder: keep the file inside it',
+}
 # Rendering Markdown is the costly part of loading; past this many lesson files it is spread
 # over processes, one course at a time (each course is independent once links are known).
 PARALLEL_FROM_LESSON_FILES = 300
@@ -99,6 +108,7 @@ class _CatalogBuilder:
         self.renderer = MarkdownRenderer()
         self.lesson_urls: dict[str, str] = {}  # "courses/x/01-a.md" -> "/courses/x/a/"
         self.broken_courses: set[str] = set()
+        self.broken_templates: set[str] = set()
 
     def state(self) -> tuple:
         """What a builder in another process needs to load one course or quiz."""
@@ -141,6 +151,9 @@ class _CatalogBuilder:
         self.problems.append(Problem(rel, line, message, severity))
 
     def read(self, path: Path, require_front_matter: bool = True) -> Document | None:
+        if path.is_symlink():  # it would show learners whatever file it points to
+            self.report(path, 1, "this file is a symbolic link: put the file itself here")
+            return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8-sig")
@@ -227,7 +240,9 @@ class _CatalogBuilder:
 
     def report_broken(self, doc: Document, ref: BrokenReference) -> None:
         line = line_of(doc.body, f"({ref.target}" if ref.target else "![", doc.body_line)
-        if ref.reason == "no-alt":
+        if ref.reason == "refused":
+            message = ref.message
+        elif ref.reason == "no-alt":
             message = ("an image needs a description for people who cannot see it: "
                        "write it between the brackets, ![description](file)")
         elif ref.is_image:
@@ -251,7 +266,9 @@ class _CatalogBuilder:
         self.broken_courses = {d.name for d in course_dirs} - {c.slug for c in courses}
         quizzes = self.load_quizzes({c.slug: self.lesson_slugs(c.slug) for c in courses})
         courses = [_with_quiz(c, quizzes.get(c.slug)) for c in courses]
-        programs = self.load_programs({c.slug for c in courses}, set(templates))
+        # A program naming a broken template is served: the template's errors say what to fix.
+        programs = self.load_programs({c.slug for c in courses},
+                                      set(templates) | self.broken_templates)
         return Catalog(
             content_dir=str(self.root),
             courses=tuple(courses),
@@ -288,6 +305,10 @@ class _CatalogBuilder:
         dirs = []
         for path in sorted(base.iterdir()):
             if not path.is_dir() or path.name.startswith("."):
+                continue
+            if path.is_symlink():
+                self.report(path, 1, "this course folder is a symbolic link: put the folder "
+                                     "itself here; links could serve any file on the server")
                 continue
             if not SLUG_PATTERN.match(path.name):
                 self.report(path, 1, f'course folder name "{path.name}" may only use lower-case '
@@ -424,9 +445,12 @@ class _CatalogBuilder:
             if not joined.startswith(course_rel + "/"):
                 return None  # assets are served from inside their own course only
             file = self.root / joined
-            if not file.is_file():
-                return None
             relative = joined[len(course_rel) + 1:]
+            refusal = asset_refusal(course_dir, relative)
+            if refusal == "missing":
+                return None
+            if refusal:
+                raise RefusedTarget(ASSET_REFUSALS[refusal].format(target=path_part))
             if is_image and file.stat().st_size > MAX_IMAGE_BYTES and relative not in assets:
                 self.report(file, 1, f"this image is {file.stat().st_size // 1024} KB; keep "
                                      "images under 60 KB so lessons load on weak connections",
@@ -527,14 +551,24 @@ class _CatalogBuilder:
         return QuizText(title, intro), parsed
 
     def load_templates(self) -> dict[str, CertificateTemplate]:
+        """Every template that draws with sample values in every language. A broken one is left
+        out: certificates it would draw are still issued (the record), and their PDFs are drawn
+        on first download once it is fixed, instead of failing for each learner."""
         base = self.root / "certificates" / "templates"
         templates = {}
         if base.is_dir():
             for path in sorted(p for p in base.iterdir() if p.is_dir()):
-                if (path / TEMPLATE_ENTRY).is_file():
-                    templates[path.name] = CertificateTemplate(path.name, str(path))
+                if not (path / ENTRY).is_file():
+                    self.report(path, 1, f"this certificate template has no {ENTRY}")
+                    continue
+                problems = template_problems(path, LANGUAGES)
+                for file, line, message in problems:
+                    self.report(self.rel(file) if file.is_relative_to(self.root) else str(file),
+                                line, message)
+                if problems:
+                    self.broken_templates.add(path.name)
                 else:
-                    self.report(path, 1, f"this certificate template has no {TEMPLATE_ENTRY}")
+                    templates[path.name] = CertificateTemplate(path.name, str(path))
         return templates
 
     def load_programs(self, course_slugs: set[str], template_names: set[str]) -> list[Program]:

@@ -60,13 +60,19 @@ PLAIN_TEXT = re.compile(r"[\w \n.,;:?!'\"()%/\u2013\u2014\u2026\u201c\u201d\u201
 BLOCK_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-+*>#=]|$)|  $|^ {4}", re.MULTILINE)
 
 # A resolver gets the raw relative target and whether it is an image; it returns the URL to
-# use, or None when the target does not exist.
+# use, or None when the target does not exist, or raises RefusedTarget saying why it may not
+# be used.
 Resolver = Callable[[str, bool], "str | None"]
 
 
+class RefusedTarget(Exception):
+    """The target exists but may not be served (e.g. a symbolic link, or not an image)."""
+
+
 class BrokenReference:
-    def __init__(self, target: str, is_image: bool, reason: str):
+    def __init__(self, target: str, is_image: bool, reason: str, message: str = ""):
         self.target, self.is_image, self.reason = target, is_image, reason
+        self.message = message
 
 
 class SourceNote:
@@ -124,7 +130,11 @@ class _ReferenceRewriter(Treeprocessor):
         parts = urlsplit(target)
         if not target or parts.scheme or parts.netloc or target.startswith(("/", "#")):
             return
-        url = resolver(target, is_image) if resolver else None
+        try:
+            url = resolver(target, is_image) if resolver else None
+        except RefusedTarget as refused:
+            broken.append(BrokenReference(target, is_image, "refused", str(refused)))
+            return
         if url is None:
             broken.append(BrokenReference(target, is_image, "missing"))
         else:

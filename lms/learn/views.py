@@ -1,17 +1,22 @@
 """The catalog and course content as learners browse it, and marking lessons done."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+import os
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
+                   session, url_for)
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
+from lms.content.assets import ASSET_TYPES, open_asset
 from lms.extensions import cache, db
 from lms.i18n import select_language
 from lms.issuing import after_issuing
 from lms.services import clock, record
 
 bp = Blueprint("learn", __name__)
+ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 @bp.get("/")
@@ -90,7 +95,15 @@ def mark_done(slug: str, lesson_slug: str):
 @bp.get("/courses/<slug>/files/<path:filename>")
 def course_file(slug: str, filename: str):
     course = course_or_404(slug)
-    # Only files a lesson actually references are served, never the Markdown sources.
-    if filename not in course.assets:
+    # Only images a lesson actually references are served, never the Markdown sources; and
+    # checked again as they are opened (no link followed, nothing outside the course folder).
+    file = open_asset(course.directory, filename) if filename in course.assets else None
+    if file is None:
         abort(404)
-    return send_from_directory(course.directory, filename, max_age=7 * 24 * 3600)
+    info = os.fstat(file.fileno())
+    response = send_file(file, mimetype=ASSET_TYPES[Path(filename).suffix.lower()],
+                         max_age=7 * 24 * 3600, last_modified=info.st_mtime,
+                         etag=f"{info.st_mtime_ns:x}-{info.st_size:x}")
+    # An SVG may carry script: as a page of its own it runs none and reaches nothing.
+    response.headers["Content-Security-Policy"] = ASSET_POLICY
+    return response

@@ -10,13 +10,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-ENTRY = "certificate.html"
+from lms.content.certificate_templates import ENTRY, environment
 
 
 class TemplateFolderFetcher(URLFetcher):
@@ -39,8 +38,7 @@ class TemplateFolderFetcher(URLFetcher):
 
 @lru_cache(maxsize=None)
 def _environment(folder: str) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(loader=FileSystemLoader(folder), autoescape=True,
-                                         undefined=StrictUndefined)
+    return environment(folder)  # the one the content check draws each template in
 
 
 @lru_cache(maxsize=1)

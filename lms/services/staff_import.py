@@ -27,8 +27,16 @@ from lms.services.accounts import (HASHER, AccountError, Identifier, check_new_p
 from lms.services.org_import import clean
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# An XLSX is a zip: refuse one that claims to unpack into far more than a staff list needs.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# An XLSX is a zip, and a few kilobytes can unpack into gigabytes: before openpyxl sees it,
+# refuse one that unpacks into far more than a staff list needs (1,000 rows are under 1 MB of
+# XML), has more parts than a workbook, or packs a large part implausibly tight. The sizes
+# are those the zip declares; zipfile never unpacks more than an entry declares.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 200
+MAX_PACKING_RATIO = 100  # spreadsheet XML packs about 5-20 times; a zip bomb, 1,000 times
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# Only the first columns are read: the four a staff list needs sit among them.
+MAX_COLUMNS = 64
 # Each new person's code is hashed with Argon2 (about 20 ms): 1,000 rows stay well within
 # a request's time.
 MAX_ROWS = 1000
@@ -166,16 +174,19 @@ def _xlsx_table(data: bytes) -> list[list[str]]:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise StaffFileError("not-a-table")
+            _check_unpacked_size(archive.infolist())
         with warnings.catch_warnings():
             # Styles or extensions openpyxl does not know are irrelevant to a staff list.
             warnings.simplefilter("ignore")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 sheet = workbook.worksheets[0]
-                table = _take([_cell_text(value) for value in values]
-                              for values in sheet.iter_rows(values_only=True))
+                # Explicit bounds: otherwise openpyxl pads every row to the width, and the
+                # sheet to the height, that the file's <dimension> claims (up to 17 billion
+                # cells), and _take could not stop it in time.
+                records = sheet.iter_rows(max_row=MAX_RECORDS + 1, max_col=MAX_COLUMNS,
+                                          values_only=True)
+                table = _take(_record(values) for values in records)
             finally:
                 workbook.close()
     except StaffFileError:
@@ -187,14 +198,30 @@ def _xlsx_table(data: bytes) -> list[list[str]]:
     return table
 
 
+def _check_unpacked_size(entries: list[zipfile.ZipInfo]) -> None:
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        raise StaffFileError("unpacks-too-big", megabytes=MAX_UNPACKED_BYTES // (1024 * 1024))
+    for entry in entries:
+        if (entry.file_size > RATIO_CHECKED_FROM_BYTES
+                and entry.file_size > MAX_PACKING_RATIO * max(entry.compress_size, 1)):
+            raise StaffFileError("unpacks-too-big", megabytes=MAX_UNPACKED_BYTES // (1024 * 1024))
+
+
+def _record(values: tuple) -> list[str]:
+    # Most records of a sheet formatted far down are empty: skip the per-cell work for them.
+    return [_cell_text(value) for value in values] if any(v is not None for v in values) else []
+
+
 def _take(records) -> list[list[str]]:
     """The records, stopping as soon as there are more than any allowed file holds."""
     table, filled = [], 0
     for record in records:
         table.append(record)
         filled += any((cell or "").strip() for cell in record)
-        if filled > MAX_ROWS + HEADER_SEARCH_ROWS or len(table) > MAX_RECORDS:
+        if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise StaffFileError("too-many-rows", limit=MAX_ROWS)
+        if len(table) > MAX_RECORDS:
+            raise StaffFileError("too-many-blank-rows", limit=MAX_RECORDS)
     return table
 
 

@@ -37,6 +37,13 @@ FILE_ERRORS = {
     "no-rows": _l("The file has a header but no people in it."),
     "too-many-rows": _l("The file has more than %(limit)d people. Split it into smaller "
                         "files and import them one after the other."),
+    "too-many-blank-rows": _l("The sheet runs to more than %(limit)d rows, most of them "
+                              "empty. Copy only the staff list into a new sheet, save it as "
+                              ".xlsx or as CSV UTF-8, then upload that file."),
+    "unpacks-too-big": _l("This Excel file unpacks into more than %(megabytes)d MB, far more "
+                          "than a staff list needs: it may be damaged, or made to overload the "
+                          "server. Copy only the staff list into a new workbook, save it as "
+                          ".xlsx or as CSV UTF-8, then upload that file."),
 }
 
 ROW_ERRORS = {

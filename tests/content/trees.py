@@ -148,6 +148,6 @@ def valid_tree() -> dict[str, str]:
         "quizzes/sample.en.md": QUIZ_EN,
         "certificates/basic.md": PROGRAM,
         "certificates/basic.en.md": PROGRAM_EN,
-        "certificates/templates/default/certificate.html": "<p>{{ name }}</p>",
+        "certificates/templates/default/certificate.html": "<p>{{ holder_name }}</p>",
         "certificates/templates/default/style.css": "p { color: black }",
     }
