@@ -148,3 +148,22 @@ def test_gunicorn_reloads_content_on_hup_without_dropping_a_request(tmp_path, ed
         server.terminate()
         server.wait(timeout=30)
         server.stderr.close()
+
+
+def test_a_certificate_template_is_previewed_as_a_pdf_with_sample_data(app, learners,
+                                                                      bundled_catalog):
+    import io
+
+    from pypdf import PdfReader
+
+    client = learners.with_role("trainer")
+    index = client.get("/admin/preview/").get_data(as_text=True)
+    assert "/admin/preview/templates/default.pdf?language=vi" in index
+    for language, heading in (("vi", "GIẤY CHỨNG NHẬN"), ("en", "CERTIFICATE")):
+        response = client.get(f"/admin/preview/templates/default.pdf?language={language}")
+        assert response.mimetype == "application/pdf"
+        text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+        assert "Nguyễn Thị Ánh Dương" in text and heading in text.upper()
+    assert client.get("/admin/preview/templates/nope.pdf").status_code == 404
+    assert learners.with_role("learner").get(
+        "/admin/preview/templates/default.pdf").status_code == 403

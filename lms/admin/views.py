@@ -16,7 +16,8 @@ from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.extensions import db
 from lms.i18n import LANGUAGES, format_moment, select_language
 from lms.models import ContentPackage, CoursePublisher, User
-from lms.services import accounts, audit, clock, publishing
+from lms.issuing import issue_settings
+from lms.services import accounts, audit, certificates, clock, publishing
 from lms.services.access import REPORT_ROLES, scope_path
 from lms.services.quiz_stats import RECENT_ATTEMPTS, question_statistics
 from lms.export_files import csv_lines
@@ -39,7 +40,11 @@ def preview_language() -> str:
 @bp.get("/preview/")
 @role_required("trainer", "admin")
 def preview_index():
-    return render_template("admin/preview.html", catalog=current_catalog())
+    catalog = current_catalog()
+    template_problems = {name: sum(p.path.startswith(f"certificates/templates/{name}/")
+                                   for p in catalog.problems) for name in catalog.templates}
+    return render_template("admin/preview.html", catalog=catalog,
+                           template_problems=template_problems)
 
 
 @bp.get("/preview/<slug>/<lesson_slug>/")
@@ -61,6 +66,21 @@ def preview_quiz(slug: str):
     return render_template("admin/preview_quiz.html", course=course, quiz=course.quiz,
                            language=preview_language(),
                            problems=current_catalog().problems_in(course.quiz.source))
+
+
+@bp.get("/preview/templates/<name>.pdf")
+@role_required("trainer", "admin")
+def preview_template(name: str):
+    """A certificate template drawn with a sample person, as a program (or course) using it
+    would be issued; its problems are on the preview page."""
+    catalog = current_catalog()
+    template = catalog.templates.get(name) or abort(404)
+    subject = next((p for p in catalog.programs if p.template == name), None) or (
+        catalog.courses[0] if catalog.courses else abort(404))
+    pdf = certificates.sample_pdf(template.directory, subject, preview_language(),
+                                  issue_settings(), clock.now())
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}-mau.pdf"'})
 
 
 @bp.get("/questions/")

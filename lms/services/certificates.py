@@ -105,6 +105,18 @@ def pdf_context(certificate: Certificate, language: str, settings: IssueSettings
     }
 
 
+def sample_pdf(template_dir: str, subject: Course | Program, language: str,
+               settings: IssueSettings, now: datetime) -> bytes:
+    """A template drawn for a trainer's preview: a certificate of `subject` for a sample
+    person, never stored (the code on it verifies nothing)."""
+    kind = "course" if isinstance(subject, Course) else "program"
+    sample = Certificate(code="MAU0-MAU0-MAU0-MAU0", serial="0000-0000000", kind=kind,
+                         subject_slug=subject.slug, holder_name="Nguyễn Thị Ánh Dương",
+                         titles={lang: subject.title(lang) for lang in LANGUAGES},
+                         competences=list(subject.competences), issued_at=now)
+    return render_pdf(template_dir, pdf_context(sample, language, settings))
+
+
 def template_folder(catalog: Catalog, kind: str, slug: str) -> str | None:
     """The template a course or program certificate is drawn with: the program's own, or the
     default one (also for a program no longer in the catalog)."""
