@@ -3,19 +3,25 @@ trail for administrators (and for managers, about their own units)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.admin.forms import ACTION_LABELS, AuditFilterForm
+from lms.admin.forms import (ACTION_LABELS, IMPORT_MEGABYTES, AuditFilterForm,
+                             QuestionImportForm, QuizDownloadForm)
 from lms.auth.access import current_actor, role_required
 from lms.catalog import current_catalog
+from lms.content.imports import convert
+from lms.content.imports.model import MAX_IMPORT_BYTES
+from lms.errors import render_error
 from lms.extensions import db
 from lms.i18n import format_moment
 from lms.services import audit
 from lms.services.access import REPORT_ROLES, scope_path
 from lms.services.quiz_stats import RECENT_ATTEMPTS, question_statistics
-from lms.export_files import csv_lines
+from lms.export_files import attachment, csv_lines
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+CONTENT_ROLES = ("trainer", "admin")
 
 
 @bp.after_request
@@ -25,13 +31,57 @@ def keep_out_of_caches(response: Response) -> Response:
 
 
 @bp.get("/content/")
-@role_required("trainer", "admin")
+@role_required(*CONTENT_ROLES)
 def content_problems():
-    return render_template("admin/content.html", catalog=current_catalog())
+    return content_page(QuestionImportForm(current_catalog(), formdata=None))
+
+
+def content_page(form: QuestionImportForm, status: int = 200):
+    return render_template("admin/content.html", catalog=current_catalog(),
+                           import_form=form), status
+
+
+@bp.errorhandler(413)
+def upload_too_big(error):
+    if not (current_user.is_authenticated and current_user.role in CONTENT_ROLES):
+        return render_error(error)
+    form = QuestionImportForm(current_catalog(), formdata=None)
+    form.file.errors = [_("The file is larger than %(megabytes)d MB. Export fewer questions at "
+                          "a time, for example one category.", megabytes=IMPORT_MEGABYTES)]
+    return content_page(form, 413)
+
+
+@bp.post("/content/import")
+@role_required(*CONTENT_ROLES)
+def import_questions():
+    """Converts an uploaded question file and shows the quiz file with what was not converted."""
+    if (request.content_length or 0) > MAX_IMPORT_BYTES + 64 * 1024:
+        abort(413)
+    form = QuestionImportForm(current_catalog())
+    if not form.validate_on_submit():
+        return content_page(form, 422)
+    upload = form.file.data
+    result = convert(upload.filename or "questions", upload.read(MAX_IMPORT_BYTES + 1),
+                     form.course.data, form.lesson.data or None, form.source_format.data or None)
+    download = QuizDownloadForm(formdata=None, markdown=result.markdown,
+                                filename=f"{form.course.data}.md")
+    return render_template("admin/import.html", result=result, download=download,
+                           course=current_catalog().course(form.course.data))
+
+
+@bp.post("/content/import/download")
+@role_required(*CONTENT_ROLES)
+def download_quiz():
+    form = QuizDownloadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    markdown = form.markdown.data.replace("\r\n", "\n")
+    return Response(markdown, content_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": attachment(form.filename.data)})
 
 
 @bp.get("/questions/")
-@role_required("trainer", "admin")
+@role_required(*CONTENT_ROLES)
 def question_stats():
     courses = [course for course in current_catalog().courses if course.quiz]
     return render_template("admin/questions.html", recent=RECENT_ATTEMPTS,
