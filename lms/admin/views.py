@@ -9,15 +9,16 @@ from flask_login import current_user
 from lms.admin.forms import (ACTION_LABELS, IMPORT_MEGABYTES, AuditFilterForm,
                              QuestionImportForm, QuizDownloadForm)
 from lms.auth.access import current_actor, role_required
-from lms.catalog import current_catalog
+from lms.catalog import course_or_404, current_catalog
+from lms.content.schema import Course
 from lms.content.imports import convert
 from lms.content.imports.model import MAX_IMPORT_BYTES
 from lms.errors import render_error
 from lms.extensions import db
-from lms.i18n import format_moment
+from lms.i18n import format_moment, select_language as current_language
 from lms.services import audit
 from lms.services.access import REPORT_ROLES, scope_path
-from lms.services.quiz_stats import RECENT_ATTEMPTS, question_statistics
+from lms.services import quiz_stats
 from lms.export_files import attachment, csv_lines
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -83,10 +84,58 @@ def download_quiz():
 @bp.get("/questions/")
 @role_required(*CONTENT_ROLES)
 def question_stats():
-    courses = [course for course in current_catalog().courses if course.quiz]
-    return render_template("admin/questions.html", recent=RECENT_ATTEMPTS,
-                           stats=[(course, question_statistics(db.session, course))
-                                  for course in courses])
+    return render_template("admin/questions.html", counts=quiz_stats.attempt_counts(db.session),
+                           courses=[course for course in current_catalog().courses if course.quiz],
+                           minimum=quiz_stats.MIN_RELIABLE_ATTEMPTS)
+
+
+def quiz_course_or_404(slug: str) -> Course:
+    course = course_or_404(slug)
+    if course.quiz is None:
+        abort(404)
+    return course
+
+
+@bp.get("/questions/<slug>/")
+@role_required(*CONTENT_ROLES)
+def quiz_questions(slug: str):
+    course = quiz_course_or_404(slug)
+    return render_template("admin/quiz_questions.html", course=course,
+                           stats=quiz_stats.question_statistics(db.session, course),
+                           recent=quiz_stats.RECENT_ATTEMPTS,
+                           minimum=quiz_stats.MIN_RELIABLE_ATTEMPTS)
+
+
+@bp.get("/questions/<slug>/<int:number>")
+@role_required(*CONTENT_ROLES)
+def question_detail(slug: str, number: int):
+    """One question per page, so a phone shows its figures without a long scroll."""
+    course = quiz_course_or_404(slug)
+    stats = quiz_stats.question_statistics(db.session, course)
+    row = stats.question(number)
+    if row is None:
+        abort(404)
+    place = stats.questions.index(row)
+    return render_template("admin/question.html", course=course, stats=stats, row=row,
+                           place=place, minimum=quiz_stats.MIN_RELIABLE_ATTEMPTS,
+                           previous=stats.questions[place - 1] if place else None,
+                           next=stats.questions[place + 1]
+                           if place + 1 < len(stats.questions) else None)
+
+
+@bp.get("/questions/<slug>.csv")
+@role_required(*CONTENT_ROLES)
+def question_export(slug: str):
+    course = quiz_course_or_404(slug)
+    stats = quiz_stats.question_statistics(db.session, course)
+    header = [_("Question no."), _("Question"), _("Lesson"), _("Attempts"), _("Right (%)"),
+              _("Discrimination (D)"), _("Blanks"), _("Fewer than %(num)d attempts",
+                                                      num=quiz_stats.MIN_RELIABLE_ATTEMPTS),
+              _("Option"), _("Right option"), _("Chosen (%)"), _("First attempt"),
+              _("Last attempt")]
+    rows = quiz_stats.export_rows(stats, current_language(), yes=_("yes"))
+    return Response(csv_lines(header, rows), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": attachment(f"questions-{slug}.csv")})
 
 
 def audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter]:
