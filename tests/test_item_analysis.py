@@ -76,8 +76,8 @@ def test_the_question_page_shows_facility_discrimination_blanks_and_shares(analy
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    assert "Đúng (độ dễ) 50% ( 5 trên 10 )" in figures
-    assert "Độ phân biệt (D) 0,33" in figures
+    assert "Đúng (độ dễ) 50% (5 trên 10)" in figures
+    assert "Độ phân biệt (D) 0,33 (phân biệt tốt)" in figures
     assert "Bỏ trống 1" in figures
     shares = re.findall(r"được chọn (\d+)%", figures)
     assert shares == ["20", "50", "10", "10"]  # options 0-3, in the quiz file's order
@@ -102,7 +102,7 @@ def test_one_question_per_page_with_the_next_hardest_a_link_away(analysed):
 def test_the_index_warns_about_few_attempts_and_lists_blanks(analysed):
     _app, trainer = analysed
     index = trainer.get(f"/admin/questions/{SLUG}/").get_data(as_text=True)
-    assert index.count("dưới 30 lượt") == 4  # every question: 10 attempts each
+    assert index.count("<strong>dưới 30 lượt</strong>") == 4  # every question: 10 attempts each
     assert "1 lượt bỏ trống" in index
     listing = trainer.get("/admin/questions/").get_data(as_text=True)
     assert "10 lượt làm bài" in listing

@@ -71,7 +71,8 @@ def test_a_trainer_converts_a_file_and_downloads_the_quiz(trainer):
     markdown = unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))
     assert "{lesson=never-share-otp}" in markdown
     download = trainer.post("/admin/content/import/download",
-                            data={"markdown": markdown.lstrip("\n"), "filename": "data-security.md"})
+                            data={"markdown": markdown.replace("\n", "\r\n"),
+                                  "filename": "data-security.md"})
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "text/markdown; charset=utf-8"
     assert 'filename="data-security.md"' in download.headers["Content-Disposition"]

@@ -76,7 +76,8 @@ def download_quiz():
     form = QuizDownloadForm()
     if not form.validate_on_submit():
         abort(400)
-    markdown = form.markdown.data.replace("\r\n", "\n")
+    # A browser sends a textarea's lines with CRLF; the front matter must open the file.
+    markdown = form.markdown.data.replace("\r\n", "\n").lstrip()
     return Response(markdown, content_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": attachment(form.filename.data)})
 
