@@ -141,6 +141,8 @@ def test_the_csv_export_in_the_readers_language(analysed):
     assert first[1][3:] == ["10", "50", "0.33", "1", "có", first[1][8], "có", "50", today, today]
     english = trainer.get(f"/admin/questions/{SLUG}.csv?lang=en").get_data(as_text=True)
     assert english.lstrip("\ufeff").startswith("Question no.,Question,Lesson,Attempts")
+    assert english.rstrip().endswith(",".join([format_day(clock.vietnam_date(clock.now()),
+                                                          "en")] * 2))
 
 
 def test_only_trainers_and_administrators_see_the_statistics(client, learners):

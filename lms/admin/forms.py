@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from lms.content.frontmatter import SLUG_PATTERN
 from lms.content.imports import FORMATS
 from lms.content.imports.model import MAX_IMPORT_BYTES
+from lms.i18n import select_language
 
 ACTION_LABELS = {
     "certificate-revoked": _l("Certificate revoked"),
@@ -64,7 +65,7 @@ class QuestionImportForm(FlaskForm):
     def __init__(self, catalog, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalog = catalog
-        self.course.choices = [SelectChoice(c.slug, f"{c.title('vi')} ({c.slug})")
+        self.course.choices = [SelectChoice(c.slug, f"{c.title(select_language())} ({c.slug})")
                                for c in catalog.courses]
 
     def validate_lesson(self, field) -> None:

@@ -10,12 +10,12 @@ from lms.admin.forms import (ACTION_LABELS, IMPORT_MEGABYTES, AuditFilterForm,
                              QuestionImportForm, QuizDownloadForm)
 from lms.auth.access import current_actor, role_required
 from lms.catalog import course_or_404, current_catalog
-from lms.content.schema import Course
 from lms.content.imports import convert
 from lms.content.imports.model import MAX_IMPORT_BYTES
+from lms.content.schema import Course
 from lms.errors import render_error
 from lms.extensions import db
-from lms.i18n import format_moment, select_language as current_language
+from lms.i18n import format_moment, select_language
 from lms.services import audit
 from lms.services.access import REPORT_ROLES, scope_path
 from lms.services import quiz_stats
@@ -134,8 +134,10 @@ def question_export(slug: str):
                                                       num=quiz_stats.MIN_RELIABLE_ATTEMPTS),
               _("Option"), _("Right option"), _("Chosen (%)"), _("First attempt"),
               _("Last attempt")]
-    rows = quiz_stats.export_rows(stats, current_language(), yes=_("yes"))
-    return Response(csv_lines(header, rows), content_type="text/csv; charset=utf-8",
+    rows = quiz_stats.export_rows(stats, select_language(), yes=_("yes"))
+    # The days are written in the reader's language while the file streams: keep the request.
+    return Response(stream_with_context(csv_lines(header, rows)),
+                    content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": attachment(f"questions-{slug}.csv")})
 
 

@@ -14,7 +14,8 @@ from lms.content.quizzes import ParsedQuestion
 
 # What `flask content import` writes where the source had no feedback; the check below keeps
 # it from reaching learners unnoticed (a warning, so --strict fails).
-PLACEHOLDER_EXPLANATION = ("CẦN VIẾT GIẢI THÍCH: vì sao đáp án đúng là đúng? "
+PLACEHOLDER_MARK = "CẦN VIẾT GIẢI THÍCH"
+PLACEHOLDER_EXPLANATION = (f"{PLACEHOLDER_MARK}: vì sao đáp án đúng là đúng? "
                            "(nhập từ Moodle, câu này chưa có phản hồi)")
 
 # In more single-choice questions than this, "pick the longest option" beats chance.
@@ -131,6 +132,6 @@ def _same_questions(doc: Document, questions: Sequence[ParsedQuestion]) -> None:
 
 
 def _placeholder(doc: Document, question: ParsedQuestion) -> None:
-    if PLACEHOLDER_EXPLANATION.split(":")[0] in question.text.explanation_html:
+    if PLACEHOLDER_MARK in question.text.explanation_html:
         _warn(doc, "the explanation is still the import's placeholder: write why the right "
                    "answer is right", question.line)

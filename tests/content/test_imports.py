@@ -177,6 +177,7 @@ def test_text_that_looks_like_markdown_stays_text():
             "~\\#\\# heading-like\n~<script>alert(1)</script>\n}\n").encode()
     result = convert("tricky.gift", gift, course="sample")
     _doc, (question,) = loaded_questions(result.markdown)
-    assert question.text.prompt_html == "<p>Which is *not* a [link]? # # 1. &lt;b&gt;x&lt;/b&gt;</p>"
+    assert question.text.prompt_html == \
+        "<p>Which is *not* a [link]? # # 1. &lt;b&gt;x&lt;/b&gt;</p>"
     assert question.text.options_html == ("Option with - [ ] inside", "## heading-like",
                                           "&lt;script&gt;alert(1)&lt;/script&gt;")

@@ -62,7 +62,7 @@ def parse_gift(path: str, text: str) -> tuple[list[ImportedQuestion], list]:
     questions = []
     for line, block in _blocks(text.replace("\r\n", "\n").replace("\r", "\n")):
         if block.lstrip().startswith("$CATEGORY:"):
-            first, _, block = block.partition("\n")
+            _category, _, block = block.partition("\n")
             line += 1
             if not block.strip():
                 continue  # categories group questions in Moodle; our quiz has one list
@@ -117,7 +117,7 @@ def _question(problems: Problems, line: int, block: str) -> ImportedQuestion | N
                                   right_feedback if right_is_true else wrong_feedback),
                    ImportedOption("Sai", not right_is_true,
                                   wrong_feedback if right_is_true else right_feedback))
-        return ImportedQuestion(line, clean(prompt), options, clean(general), true_false=True)
+        return ImportedQuestion(line, clean(prompt), options, clean(general))
     kind = _unsupported_kind(answers)
     if kind:
         problems.error(line, f"GIFT {kind} questions cannot be converted (only multiple "

@@ -1,4 +1,4 @@
-"""What every importer produces: questions in a neutral shape, and problems at a line of the source."""
+"""What every importer produces: questions in a neutral shape, problems at a line of the source."""
 from __future__ import annotations
 
 import html
@@ -27,7 +27,6 @@ class ImportedQuestion:
     text: str  # the prompt; lines after the first become the scenario under the heading
     options: tuple[ImportedOption, ...]
     feedback: str = ""  # the general feedback, if any
-    true_false: bool = False
 
 
 class Problems:

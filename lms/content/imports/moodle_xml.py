@@ -159,4 +159,4 @@ def _true_false(problems: Problems, line: int, prompt: str, general: str,
     true_right = true_fraction > false_fraction
     return ImportedQuestion(line, prompt, (ImportedOption("Đúng", true_right, true_feedback),
                                            ImportedOption("Sai", not true_right, false_feedback)),
-                            general, true_false=True)
+                            general)
