@@ -4,15 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from lms import config
 from lms.content import load_catalog
 from lms.content.imports import FORMATS, convert
 from lms.extensions import db
 from lms.services import access, accounts, audit, clock, org_import, report_snapshot
 
-content_cli = AppGroup("content", help="Check the courses, quizzes and certificates.")
+# A plain group: checking files needs no app (see the entry point in pyproject.toml).
+content_cli = click.Group("content", help="Check the courses, quizzes and certificates.")
 org_cli = AppGroup("org", help="Organisation units: provinces, communes, wards, units.")
 reports_cli = AppGroup("reports", help="Campaign reports.")
 users_cli = AppGroup("users", help="People's roles.")
@@ -56,7 +58,7 @@ def refresh_reports() -> None:
               help="Folder holding courses/, quizzes/ and certificates/ (default: LMS_CONTENT_DIR).")
 def check_content(strict: bool, content_dir: str | None) -> None:
     """Print every problem as path:line: message; exit 1 if there are errors."""
-    catalog = load_catalog(content_dir or current_app.config["LMS_CONTENT_DIR"])
+    catalog = load_catalog(content_dir or config.content_dir())
     for problem in catalog.problems:
         click.echo(str(problem))
     for slug in sorted(catalog.withheld):

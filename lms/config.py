@@ -8,6 +8,11 @@ from pathlib import Path
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
 
+def content_dir(environ=os.environ) -> str:
+    """The folder holding courses/, quizzes/ and certificates/."""
+    return environ.get("LMS_CONTENT_DIR") or str(REPOSITORY_ROOT)
+
+
 class ConfigurationError(RuntimeError):
     """The app cannot start safely with these settings."""
 
@@ -23,7 +28,7 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "LMS_ENV": env,
         "SECRET_KEY": _secret_key(environ.get("LMS_SECRET_KEY"), env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "LMS_CONTENT_DIR": environ.get("LMS_CONTENT_DIR") or str(REPOSITORY_ROOT),
+        "LMS_CONTENT_DIR": content_dir(environ),
         # SQLite is migrated on start-up so a fresh clone just runs; a shared PostgreSQL is
         # migrated once, by `flask db upgrade`, not by every worker racing at boot.
         "LMS_AUTO_MIGRATE": _flag(environ.get("LMS_AUTO_MIGRATE"), default=is_sqlite),
@@ -50,6 +55,10 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # Dashboards read the reporting snapshot (`flask reports refresh`, run from cron) while
         # it is younger than this many seconds, and count live otherwise.
         "LMS_REPORT_SNAPSHOT_MAX_AGE": int(environ.get("LMS_REPORT_SNAPSHOT_MAX_AGE") or 900),
+        # While trainers edit, changed content files are read again without a restart; in
+        # production content changes with a graceful reload (`kill -HUP` to gunicorn).
+        "LMS_CONTENT_RELOAD": _flag(environ.get("LMS_CONTENT_RELOAD"),
+                                    default=env == "development"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": 5000,

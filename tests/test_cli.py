@@ -1,5 +1,8 @@
 """`flask content check` as a trainer runs it."""
+import os
 import shutil
+import subprocess
+import sys
 
 from lms.config import REPOSITORY_ROOT
 from tests.content.test_loader import COURSE, PROGRAM, QUIZ
@@ -54,3 +57,18 @@ def test_warnings_fail_only_in_strict_mode(runner, content_tree):
     strict = runner.invoke(args=["content", "check", "--strict", "--path", str(root)])
     assert (relaxed.exit_code, strict.exit_code) == (0, 1)
     assert "warning: no en translation" in strict.output
+
+
+def test_the_real_command_prints_each_problem_once_and_builds_no_app(tmp_path, content_tree):
+    files = valid_tree()
+    del files["courses/sample/02-second.en.md"]
+    root = content_tree(files)
+    env = {**os.environ, "LMS_CONTENT_DIR": str(root), "LMS_INSTANCE_DIR": str(tmp_path / "i")}
+    env.pop("FLASK_APP", None)
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "content", "check"],
+                            cwd=REPOSITORY_ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    everything = result.stdout + result.stderr
+    assert everything.count("no en translation of this lesson") == 1, everything
+    assert not (tmp_path / "i").exists()  # no database was created to check files

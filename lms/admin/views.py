@@ -1,22 +1,27 @@
-"""Administration pages: content problems and question statistics for trainers, the audit
-trail for administrators (and for managers, about their own units)."""
+"""Administration pages: content problems, previews, publishing and question statistics for
+trainers, the audit trail for administrators (and for managers, about their own units)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
 from lms.admin.forms import (ACTION_LABELS, IMPORT_MEGABYTES, AuditFilterForm,
-                             QuestionImportForm, QuizDownloadForm)
+                             PublisherForm, PublishForm, PutBackForm, QuestionImportForm,
+                             QuizDownloadForm, UploadCourseForm)
 from lms.auth.access import current_actor, role_required
-from lms.catalog import course_or_404, current_catalog
+from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.content.imports import convert
 from lms.content.imports.model import MAX_IMPORT_BYTES
 from lms.content.schema import Course
 from lms.errors import render_error
 from lms.extensions import db
-from lms.i18n import format_moment, select_language
-from lms.services import audit
+from lms.i18n import LANGUAGES, format_moment, select_language
+from lms.models import ContentPackage, CoursePublisher, User
+from lms.services import accounts, audit, clock, publishing
 from lms.services.access import REPORT_ROLES, scope_path
 from lms.services import quiz_stats
 from lms.export_files import attachment, csv_lines
@@ -44,7 +49,8 @@ def content_page(form: QuestionImportForm, status: int = 200):
 
 @bp.errorhandler(413)
 def upload_too_big(error):
-    if not (current_user.is_authenticated and current_user.role in CONTENT_ROLES):
+    if request.endpoint != "admin.import_questions" or not (
+            current_user.is_authenticated and current_user.role in CONTENT_ROLES):
         return render_error(error)
     form = QuestionImportForm(current_catalog(), formdata=None)
     form.file.errors = [_("The file is larger than %(megabytes)d MB. Export fewer questions at "
@@ -80,6 +86,39 @@ def download_quiz():
     markdown = form.markdown.data.replace("\r\n", "\n").lstrip()
     return Response(markdown, content_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": attachment(form.filename.data)})
+
+
+def preview_language() -> str:
+    """The language a preview shows the content in (?language=en), the page's by default."""
+    chosen = request.args.get("language")
+    return chosen if chosen in LANGUAGES else select_language()
+
+
+@bp.get("/preview/")
+@role_required("trainer", "admin")
+def preview_index():
+    return render_template("admin/preview.html", catalog=current_catalog())
+
+
+@bp.get("/preview/<slug>/<lesson_slug>/")
+@role_required("trainer", "admin")
+def preview_lesson(slug: str, lesson_slug: str):
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    return render_template("admin/preview_lesson.html", course=course, lesson=lesson,
+                           language=preview_language(),
+                           problems=current_catalog().problems_in(lesson.source))
+
+
+@bp.get("/preview/<slug>/quiz/")
+@role_required("trainer", "admin")
+def preview_quiz(slug: str):
+    course = course_or_404(slug)
+    if course.quiz is None:
+        abort(404)
+    return render_template("admin/preview_quiz.html", course=course, quiz=course.quiz,
+                           language=preview_language(),
+                           problems=current_catalog().problems_in(course.quiz.source))
 
 
 @bp.get("/questions/")
@@ -181,3 +220,170 @@ def audit_export():
     return Response(stream_with_context(csv_lines(header, rows)),
                     content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+
+# Publishing courses through the web ------------------------------------------------------
+
+def package_or_404(package_id: int) -> ContentPackage:
+    package = db.session.get(ContentPackage, package_id) if package_id < 2**31 else None
+    if package is None or not publishing.may_publish(db.session, current_user,
+                                                     package.course_slug):
+        abort(404)
+    return package
+
+
+def publish_page(form: UploadCourseForm, error: str | None = None, status: int = 200):
+    allowed = publishing.publishable_courses(db.session, current_user)
+    courses = [c.slug for c in current_catalog().courses] if allowed is None else allowed
+    form.course.choices = [("", "–")] + [(slug, slug) for slug in courses]
+    served = publishing.published(db.session)
+    return render_template("admin/publish.html", form=form, error=error, courses=courses,
+                           served=served, catalog=current_catalog()), status
+
+
+@bp.get("/publish/")
+@role_required("trainer", "admin")
+def publish_index():
+    return publish_page(UploadCourseForm())
+
+
+@bp.post("/publish/")
+@role_required("trainer", "admin")
+def upload_course():
+    form = UploadCourseForm()
+    if not form.validate_on_submit():
+        return publish_page(form, status=422)
+    upload = form.file.data
+    data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    name = secure_filename(upload.filename or "")
+    try:
+        if name.lower().endswith(".zip"):
+            files = publishing.read_zip(data)
+        elif not form.course.data:
+            raise publishing.UploadError(_("For a single file, choose the course it belongs to."))
+        else:
+            base = current_app.config["LMS_CONTENT_DIR"]
+            files = publishing.with_file(
+                publishing.current_files(db.session, base, form.course.data),
+                form.course.data, name, data)
+        staged = publishing.stage(db.session, current_app.config["LMS_CONTENT_DIR"], files,
+                                  current_user, current_actor(), clock.now())
+    except publishing.UploadError as error:
+        db.session.rollback()
+        return publish_page(form, error=str(error), status=422)
+    db.session.commit()
+    return redirect(url_for("admin.staged", package_id=staged.package.id), code=303)
+
+
+def staged_catalog(package: ContentPackage):
+    """The catalog as it would be with this package published, for its preview."""
+    packages = {slug: publishing.unpack(db.session.get(ContentPackage, package_id))
+                for slug, package_id in publishing.published(db.session).items()
+                if package_id is not None and slug != package.course_slug}
+    packages[package.course_slug] = publishing.unpack(package)
+    return publishing.load_tree(current_app.config["LMS_CONTENT_DIR"], packages)
+
+
+@bp.get("/publish/<int:package_id>/")
+@role_required("trainer", "admin")
+def staged(package_id: int):
+    package = package_or_404(package_id)
+    course = staged_catalog(package).course(package.course_slug)
+    served = publishing.published(db.session).get(package.course_slug)
+    return render_template("admin/staged.html", package=package, course=course,
+                           live=served == package.id, form=PublishForm())
+
+
+@bp.get("/publish/<int:package_id>/<lesson_slug>/")
+@role_required("trainer", "admin")
+def staged_lesson(package_id: int, lesson_slug: str):
+    package = package_or_404(package_id)
+    catalog = staged_catalog(package)
+    course = catalog.course(package.course_slug) or abort(404)
+    lesson = lesson_or_404(course, lesson_slug)
+    return render_template("admin/preview_lesson.html", course=course, lesson=lesson,
+                           language=preview_language(), staged=package,
+                           problems=catalog.problems_in(lesson.source))
+
+
+@bp.post("/publish/<int:package_id>/publish")
+@role_required("trainer", "admin")
+def publish_package(package_id: int):
+    package = package_or_404(package_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        publishing.publish(db.session, package, current_user, current_actor(), clock.now())
+    except publishing.PublishError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.staged", package_id=package.id), code=303)
+    db.session.commit()
+    flash(_("Published: learners see this version within a few seconds."))
+    return redirect(url_for("admin.course_versions", slug=package.course_slug), code=303)
+
+
+@bp.get("/publish/courses/<slug>/")
+@role_required("trainer", "admin")
+def course_versions(slug: str):
+    if not publishing.may_publish(db.session, current_user, slug):
+        abort(404)
+    versions = publishing.history(db.session, slug)
+    form = PutBackForm()
+    form.package.choices = [("", _("The repository's own files"))] + [
+        (str(p.id), _("Version %(id)d of %(day)s", id=p.id, day=format_moment(p.uploaded_at)))
+        for p, _live in versions if not p.error_count]
+    return render_template("admin/versions.html", slug=slug, versions=versions, form=form,
+                           from_repository=publishing.published(db.session).get(slug) is None)
+
+
+@bp.post("/publish/courses/<slug>/put-back")
+@role_required("trainer", "admin")
+def put_back(slug: str):
+    form = PutBackForm()
+    if not form.validate_on_submit() or not publishing.may_publish(db.session, current_user,
+                                                                   slug):
+        abort(400)
+    choice = form.package.data or ""
+    package_id = int(choice) if choice.isascii() and choice.isdigit() and len(choice) < 10 else None
+    if choice and package_id is None:
+        abort(400)
+    try:
+        publishing.put_back(db.session, slug, package_id, current_user, current_actor(),
+                            clock.now())
+    except publishing.PublishError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.course_versions", slug=slug), code=303)
+    db.session.commit()
+    flash(_("Put back: learners see that version within a few seconds."))
+    return redirect(url_for("admin.course_versions", slug=slug), code=303)
+
+
+@bp.route("/publishers/", methods=["GET", "POST"])
+@role_required("admin")
+def publishers():
+    form = PublisherForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            trainer = accounts.find_account(db.session,
+                                            accounts.parse_identifier(form.identifier.data))
+        except accounts.AccountError:
+            trainer = None
+        try:
+            if trainer is None:
+                raise publishing.PublishError(_("No account has this phone number or email."))
+            if request.form.get("action") == "revoke":
+                publishing.revoke(db.session, trainer, form.course.data.strip(), current_actor())
+            else:
+                publishing.grant(db.session, trainer, form.course.data.strip(), current_actor())
+            db.session.commit()
+            return redirect(url_for("admin.publishers"), code=303)
+        except publishing.PublishError as error:
+            db.session.rollback()
+            form.identifier.errors.append(str(error))
+    if form.errors:
+        status = 422
+    rows = db.session.execute(select(User, CoursePublisher.course_slug).join(
+        CoursePublisher, CoursePublisher.user_id == User.id).order_by(
+        CoursePublisher.course_slug, User.full_name)).all()
+    return render_template("admin/publishers.html", form=form, rows=rows), status

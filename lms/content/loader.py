@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from lms.content.competences import COMPETENCES, DECISION_757_GROUPS
 from lms.content.frontmatter import SLUG_PATTERN, Document, parse_document
-from lms.content.markdown import BrokenReference, MarkdownRenderer, line_of
+from lms.content.markdown import BrokenReference, MarkdownRenderer, check_source, line_of
 from lms.content.quiz_checks import check_lessons, check_quality
 from lms.content.quizzes import ParsedQuestion, attempt_rules, parse_questions
 from lms.content.schema import (
@@ -50,6 +50,25 @@ def load_catalog(content_dir: str | os.PathLike, url_root: str = "",
     large catalog and none for a small one.
     """
     return _CatalogBuilder(Path(content_dir), url_root.rstrip("/"), workers).build()
+
+
+CONTENT_FOLDERS = ("courses", "quizzes", "certificates")
+
+
+def content_fingerprint(content_dir: str | os.PathLike) -> tuple[int, int]:
+    """(number of files, latest change) under the content folders: cheap enough to compare
+    every second, and different after any file is added, removed, edited or renamed."""
+    count = latest = 0
+    for folder in CONTENT_FOLDERS:
+        for directory, _dirs, files in os.walk(Path(content_dir) / folder):
+            for name in files:
+                try:
+                    stat = os.stat(os.path.join(directory, name))
+                except FileNotFoundError:  # removed while we looked: the next look sees it
+                    continue
+                count += 1
+                latest = max(latest, stat.st_mtime_ns, stat.st_ctime_ns)
+    return count, latest
 
 
 def _load_course_alone(state: tuple, directory: Path) -> tuple[Course | None, list[Problem]]:
@@ -184,10 +203,27 @@ class _CatalogBuilder:
                             "warning")
 
     def render(self, doc: Document, resolver=None) -> str:
+        for note in check_source(doc.body):
+            doc.report(note.message, line=doc.body_line + note.offset, severity="warning")
         html, broken = self.renderer.render(doc.body, resolver)
+        html_lines: set[int] = set()
         for ref in broken:
-            self.report_broken(doc, ref)
+            if ref.reason == "raw-html":
+                self.report_removed_html(doc, ref.target, html_lines)
+            else:
+                self.report_broken(doc, ref)
         return html
+
+    @staticmethod
+    def report_removed_html(doc: Document, chunk: str, lines_reported: set[int]) -> None:
+        first = chunk.strip().split("\n")[0]
+        line = line_of(doc.body, first, doc.body_line)
+        if first.startswith("</") or line in lines_reported:
+            return  # one message per line, named by its opening tag
+        lines_reported.add(line)
+        doc.report(f"this HTML ({first[:40]}) is removed from the page: write it in Markdown "
+                   "instead (lists, **bold**, boxes with !!! note)", line=line,
+                   severity="warning")
 
     def report_broken(self, doc: Document, ref: BrokenReference) -> None:
         line = line_of(doc.body, f"({ref.target}" if ref.target else "![", doc.body_line)
@@ -363,6 +399,7 @@ class _CatalogBuilder:
             title = doc.text("title")
             if lang == language:
                 minutes = doc.integer("minutes", 1, 600, required=False)
+            drop_repeated_title(doc, title)
             html = self.render(doc, resolver)
             if self.keep(doc):
                 texts[lang] = LessonText(title, html)
@@ -553,6 +590,27 @@ class _CatalogBuilder:
         return Program(slug, courses, audience, competences, template,
                        Localized.of(DEFAULT_LANGUAGE, texts), self.rel(source.original),
                        tuple(g for g in groups if g in DECISION_757_GROUPS))
+
+
+LEADING_HEADING = re.compile(r"\A(?P<blank>\s*\n)?#[ \t]+(?P<text>[^\n]*?)[ \t#]*(?:\n|\Z)")
+
+
+def drop_repeated_title(doc: Document, title: str | None) -> None:
+    """A lesson body that opens with `# <its title>` would show the title twice (the page
+    prints `title:` already): drop that heading and say so. Another `# ` heading is a warning."""
+    match = LEADING_HEADING.match(doc.body)
+    if not match:
+        return
+    line = doc.body_line + (match.group("blank") or "").count("\n")
+    if title and " ".join(match.group("text").split()).casefold() == " ".join(
+            title.split()).casefold():
+        doc.body = doc.body[match.end():]
+        doc.body_line = line + 1
+        doc.report('this "# " heading repeats the title, which the page already shows: it was '
+                   "left out; delete the line", line=line, severity="warning")
+    else:
+        doc.report('the page already shows "title:" as its heading: use "## " for sections, '
+                   'or move this text into "title:"', line=line, severity="warning")
 
 
 def _front_matter_course(path: Path) -> str | None:

@@ -14,13 +14,24 @@ from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.extensions.toc import slugify as _ascii_slugify
 from markdown.treeprocessors import Treeprocessor
+
+
+def slugify(value: str, separator: str) -> str:
+    """Heading anchors from Vietnamese: "đ" has no accent to strip, so it must become "d"
+    by hand, or "Quét mã QR để trả tiền" loses it ("quet-ma-qr-e-tra-tien")."""
+    return _ascii_slugify(value.replace("đ", "d").replace("Đ", "D"), separator)
+
 
 EXTENSIONS = ("tables", "admonition", "attr_list", "toc")
 EXTENSION_CONFIGS = {
     "tables": {"use_align_attribute": True},
-    "toc": {"permalink": False},
+    "toc": {"permalink": False, "slugify": slugify},
 }
+# The boxes the stylesheet draws (docs/authoring.md); any other type would look like a note.
+BOX_TYPES = ("note", "tip", "warning")
+BOX_START = re.compile(r"^!!!\s*(?P<type>[^\s\"]*)")
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -56,6 +67,39 @@ Resolver = Callable[[str, bool], "str | None"]
 class BrokenReference:
     def __init__(self, target: str, is_image: bool, reason: str):
         self.target, self.is_image, self.reason = target, is_image, reason
+
+
+class SourceNote:
+    """Something in the source that renders otherwise than its writer meant, and the fix."""
+
+    def __init__(self, offset: int, message: str):
+        self.offset, self.message = offset, message  # offset: 0-based line in the text
+
+
+def check_source(text: str) -> list[SourceNote]:
+    """Box syntax that would render wrongly without a word: an unknown type, or a body that
+    is not indented by four spaces (the text then falls outside an empty box)."""
+    notes = []
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        start = BOX_START.match(line)
+        if not start:
+            continue
+        kind = start.group("type")
+        if kind not in BOX_TYPES:
+            notes.append(SourceNote(n, f'unknown box type "{kind}": use one of '
+                                       f'{", ".join(BOX_TYPES)}, e.g. !!! note "Ghi nhớ"'))
+        body = next((later for later in lines[n + 1:] if later.strip()), "")
+        if not body.startswith(("    ", "\t")):
+            notes.append(SourceNote(n, "the box's text must be indented by four spaces on "
+                                       "the lines below !!!, or the box shows empty"))
+    return notes
+
+
+def removed_html(md: markdown.Markdown) -> list[str]:
+    """Raw HTML chunks of the last conversion that the sanitiser changes or drops."""
+    return [chunk for chunk in md.htmlStash.rawHtmlBlocks
+            if isinstance(chunk, str) and sanitize(chunk) != chunk]
 
 
 class _ReferenceRewriter(Treeprocessor):
@@ -111,7 +155,9 @@ class MarkdownRenderer:
         md.lms_resolver = resolver  # type: ignore[attr-defined]
         md.lms_broken = []  # type: ignore[attr-defined]
         html = md.convert(text)
-        return sanitize(html), md.lms_broken  # type: ignore[attr-defined]
+        broken = md.lms_broken  # type: ignore[attr-defined]
+        broken += [BrokenReference(chunk, False, "raw-html") for chunk in removed_html(md)]
+        return sanitize(html), broken
 
     def render_inline(self, text: str) -> str:
         """Markdown for one line (an option, a heading) without the wrapping paragraph."""

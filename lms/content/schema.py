@@ -217,6 +217,12 @@ class Catalog:
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.is_error)
 
+    def problems_in(self, source: str) -> tuple[Problem, ...]:
+        """The problems of a file and of its translations (x.md, x.en.md)."""
+        stem = source.removesuffix(".md")
+        return tuple(p for p in self.problems if p.path == source or (
+            p.path.startswith(stem + ".") and len(p.path) == len(stem) + 6))
+
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.is_error)

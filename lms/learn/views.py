@@ -48,7 +48,8 @@ def lesson(slug: str, lesson_slug: str):
     # (Explicit get/set: the cached() decorator inspects the view's signature every call.)
     if personal_page():
         return lesson_page(slug, lesson_slug)
-    key = f"page/{select_language()}/{request.full_path}"
+    # The path alone: junk query strings must not each cost a cached copy.
+    key = f"page/{select_language()}/{request.path}"
     page = cache.get(key)
     if page is None:
         page = lesson_page(slug, lesson_slug)

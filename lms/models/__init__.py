@@ -5,10 +5,11 @@ from lms.models.campaign import Assignment, AssignmentPerson, Target
 from lms.models.certificate import Certificate, CertificatePdf
 from lms.models.org import OrgUnit
 from lms.models.progress import LessonProgress
+from lms.models.publishing import ContentPackage, ContentRelease, CoursePublisher
 from lms.models.quiz import QuizAttempt
 from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.user import User
 
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
-           "DailyCompletion", "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot",
+           "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion", "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot",
            "Target", "UnitTally", "User"]

@@ -234,3 +234,21 @@ def test_a_manager_imports_staff_who_then_activate_their_accounts(
         check(newcomer, "me after activating")
     finally:
         context.close()
+
+
+def test_a_trainer_previews_a_lesson_and_a_quiz_with_its_key(live_server, phone_page, people,
+                                                            check, screenshot):
+    page = phone_page
+    sign_in(page, live_server, people.add("Trần Văn Giảng", "HN-HK", role="trainer"))
+    page.goto(f"{live_server}/admin/preview/")
+    check(page, "preview index")
+    page.locator(".preview-course a").first.click()
+    assert page.get_by_role("heading", name="Vấn đề trong tệp này").count() == 1
+    check(page, "lesson preview")
+    page.get_by_role("link", name="English").last.click()
+    assert page.locator("article.prose").get_attribute("lang") == "en"
+    check(page, "lesson preview in English")
+    page.goto(f"{live_server}/admin/preview/data-security/quiz/")
+    assert page.locator(".options .is-right").count() >= 30
+    check(page, "quiz preview")
+    screenshot(page, "preview-quiz-phone")

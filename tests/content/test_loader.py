@@ -2,7 +2,7 @@
 import pytest
 
 from lms.content import load_catalog
-from tests.content.trees import COURSE, LESSON_1, PROGRAM, QUIZ, QUIZ_EN, valid_tree
+from tests.content.trees import COURSE, LESSON_1, LESSON_2, PROGRAM, QUIZ, QUIZ_EN, valid_tree
 
 
 def load(content_tree, **changes):
@@ -381,3 +381,33 @@ def test_wrong_quiz_rules_are_reported_at_their_line(content_tree, line, message
     catalog = load(content_tree, **{"quizzes/sample.md": QUIZ.replace(
         "questions_per_attempt: 2", f"questions_per_attempt: 2\n{line}")})
     assert str(only_error(catalog)).startswith(f"quizzes/sample.md:6: {message}")
+
+
+def test_a_leading_heading_that_repeats_the_title_is_dropped_and_said(content_tree):
+    catalog = load(content_tree, **{"courses/sample/01-first.md": LESSON_1.replace(
+        "---\nXin chào.", "---\n\n# Bài một\n\nXin chào.")})
+    lesson = catalog.course("sample").lessons[0]
+    assert "<h1" not in lesson.texts.get("vi").html and "Xin chào" in lesson.texts.get("vi").html
+    assert messages(catalog) == ['courses/sample/01-first.md:6: warning: this "# " heading '
+                                 "repeats the title, which the page already shows: it was left "
+                                 "out; delete the line"]
+
+
+def test_another_leading_heading_is_kept_with_a_warning(content_tree):
+    catalog = load(content_tree, **{"courses/sample/01-first.md": LESSON_1.replace(
+        "---\nXin chào.", "---\n# Mở đầu\nXin chào.")})
+    assert "<h1" in catalog.course("sample").lessons[0].texts.get("vi").html
+    assert messages(catalog) == ['courses/sample/01-first.md:5: warning: the page already shows '
+                                 '"title:" as its heading: use "## " for sections, or move this '
+                                 'text into "title:"']
+
+
+def test_removed_html_and_a_broken_box_are_warnings_at_their_lines(content_tree):
+    catalog = load(content_tree, **{"courses/sample/02-second.md": LESSON_2.replace(
+        "Nội dung bài hai.", 'Nội dung <iframe src="x"></iframe> bài hai.').replace(
+        "    Không chia sẻ", "  Không chia sẻ")})
+    assert messages(catalog) == [
+        "courses/sample/02-second.md:4: warning: this HTML (<iframe src=\"x\">) is removed from "
+        "the page: write it in Markdown instead (lists, **bold**, boxes with !!! note)",
+        "courses/sample/02-second.md:6: warning: the box's text must be indented by four spaces "
+        "on the lines below !!!, or the box shows empty"]
