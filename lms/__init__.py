@@ -1,22 +1,21 @@
 """lms: a self-paced digital-skills learning platform."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.config import REPOSITORY_ROOT, settings_from_environment
+from lms.config import (REPOSITORY_ROOT, instance_path_from_environment, make_private_folder,
+                        settings_from_environment)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=os.environ.get("LMS_INSTANCE_DIR") or str(REPOSITORY_ROOT / "instance"),
+        instance_path=instance_path_from_environment(),
         template_folder=str(REPOSITORY_ROOT / "templates"),
         static_folder=str(REPOSITORY_ROOT / "static"),
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    make_private_folder(app.instance_path)
     app.config.from_mapping(settings_from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
@@ -26,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from lms import catalog, cli, db, errors, i18n, security
     from lms.extensions import cache, csrf, limiter
+    from lms.routing import DatabaseIdConverter
+
+    app.url_map.converters["id"] = DatabaseIdConverter  # before any blueprint's rules use it
 
     db.init_app(app, after_upgrade=_seed_sample_units if app.config.get(
         "LMS_SEED_SAMPLE_UNITS", True) else None)

@@ -91,6 +91,10 @@ def _look_for_changes() -> None:
             release = watch.release
         if files == watch.files and release == watch.release:
             return
+        if not Path(app.config["LMS_CONTENT_DIR"]).is_dir():
+            app.logger.error("content: %s is gone; still serving what was loaded",
+                             app.config["LMS_CONTENT_DIR"])
+            return
         app.logger.info("content: changed, reading it again")
         watch.release, folder = _served_folder(app)
         _install(app, load_catalog(folder))  # the old catalog serves until this one is whole

@@ -17,12 +17,29 @@ class ConfigurationError(RuntimeError):
     """The app cannot start safely with these settings."""
 
 
+def instance_path_from_environment(environ=os.environ) -> str:
+    return environ.get("LMS_INSTANCE_DIR") or str(REPOSITORY_ROOT / "instance")
+
+
+def database_url_from_environment(instance_path: str, environ=os.environ) -> str:
+    """LMS_DATABASE_URL, or the SQLite file in the instance folder (also read by gunicorn.conf.py)."""
+    return _database_url(environ.get("LMS_DATABASE_URL")
+                         or f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}")
+
+
+def make_private_folder(path: str) -> None:
+    """The instance folder holds the SQLite file and the secret key: its owner's alone (0700)."""
+    folder = Path(path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)  # a folder made before this rule, with the umask's mode
+
+
 def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
     env = environ.get("LMS_ENV", "development")
     if env not in ("development", "production", "testing"):
         raise ConfigurationError(f"LMS_ENV must be development, production or testing, not {env!r}")
-    database_url = _database_url(environ.get("LMS_DATABASE_URL")
-                                 or f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}")
+    database_url = database_url_from_environment(instance_path, environ)
     is_sqlite = database_url.startswith("sqlite")
     return {
         "LMS_ENV": env,

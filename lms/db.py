@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
 import flask_migrate
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,10 +43,30 @@ def _begin_sqlite(connection) -> None:
 
 def init_app(app: Flask, after_upgrade=None) -> None:
     """Binds the database; with LMS_AUTO_MIGRATE, migrates it, then calls `after_upgrade`."""
+    create_private_sqlite_file(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     if app.config["LMS_AUTO_MIGRATE"]:
         upgrade_database(app, after_upgrade)
+
+
+def create_private_sqlite_file(app: Flask) -> None:
+    """Creates the SQLite file 0600 before SQLite does: it would take the umask's mode (often
+    0644), and anyone on the host could read names, phones and password hashes."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") \
+            or url.database.startswith("file:"):
+        return
+    path = Path(app.instance_path, url.database)  # Flask-SQLAlchemy's base for a relative path
+    if not path.parent.is_dir():
+        return  # SQLite does not create folders either: the health check reports it
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    # SQLite gives its -wal and -shm files the database file's mode; an older install's
+    # files are tightened here too.
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists() and companion.stat().st_uid == os.getuid() \
+                and companion.stat().st_mode & 0o077:
+            companion.chmod(0o600)
 
 
 def upgrade_database(app: Flask, after_upgrade=None) -> None:

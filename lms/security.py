@@ -1,7 +1,8 @@
-"""Response headers that every page carries, and the session loader that enforces sign-outs."""
+"""Response headers every page carries (caching included), requests refused at the door, and
+the session loader that enforces sign-outs."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 from lms.extensions import db, limiter, login_manager
@@ -25,11 +26,45 @@ SECURITY_HEADERS = (
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
 )
+# Production is served over HTTPS only (its cookies are Secure): browsers are told to never
+# try plain HTTP for a year, so a first request on a café's Wi-Fi cannot be downgraded.
+STRICT_TRANSPORT_SECURITY = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+# Every page of these areas is about someone (sign-in forms, a person's own pages, staff
+# tools), signed in or not; other pages are personal once someone is signed in.
+PERSONAL_BLUEPRINTS = frozenset({"auth", "me", "quiz", "certificates", "admin", "staff",
+                                 "reports"})
+# The same bytes for everyone, signed in or not: these keep their long cache lifetimes.
+SHARED_FILES = frozenset({"static", "learn.course_file"})
 
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.extend(SECURITY_HEADERS)  # no view sets these itself
+    response.headers.extend(current_app.extensions["lms.security_headers"])
+    if is_personal():
+        response.headers["Cache-Control"] = "no-store"  # no shared or back-button copy
     return response
+
+
+def is_personal() -> bool:
+    """The one rule for which responses no cache may keep.
+
+    Decided from the session and cookies, without loading the user: a stale sign-in only
+    makes a page uncached, never the reverse. The public verification pages (blueprint
+    "certificates") count too: they name a holder, and a revocation must show at once.
+    """
+    if request.endpoint in SHARED_FILES:
+        return False
+    return (request.blueprint in PERSONAL_BLUEPRINTS or "_user_id" in session
+            or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
+
+
+def refuse_nul_characters() -> None:
+    """No text here contains NUL, and PostgreSQL refuses it in a query (a 500): refuse it
+    at the door, for every address, query and form, as a bad request."""
+    # (A multipart part may come with no name at all: None.)
+    if "\0" in request.path or any("\0" in f"{key}{value}" for source in (
+            request.args, request.form) for key, value in source.items(multi=True)):
+        abort(400)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -62,5 +97,8 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself
+    app.extensions["lms.security_headers"] = SECURITY_HEADERS + (
+        (STRICT_TRANSPORT_SECURITY,) if app.config["LMS_ENV"] == "production" else ())
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.session_interface = SessionInterface()

@@ -76,6 +76,7 @@ def make_app(tmp_path, monkeypatch, database_url, bundled_catalog):
             "LMS_AUTO_MIGRATE": True,
             "LMS_CATALOG": bundled_catalog,
             "WTF_CSRF_ENABLED": False,
+            "LMS_CONTENT_RELOAD": False,  # tests that watch files turn it on
         }
         config.update(settings)
         app = create_app(config)
@@ -128,6 +129,17 @@ def runner(app):
 
 
 @pytest.fixture
+def editable(tmp_path):
+    """A copy of the bundled content that a test may edit, as a trainer would."""
+    import shutil
+
+    root = tmp_path / "editable-content"
+    for folder in ("courses", "quizzes", "certificates"):
+        shutil.copytree(REPOSITORY_ROOT / folder, root / folder)
+    return root
+
+
+@pytest.fixture
 def content_tree(tmp_path):
     """Writes files under a fresh content folder: content_tree({"courses/x/course.md": "..."})."""
     root = tmp_path / "content"
@@ -174,6 +186,20 @@ class Learners:
 
     def login(self, client, identifier, password=PASSWORD):
         return client.post("/login", data={"identifier": identifier, "password": password})
+
+    def with_role(self, role: str, unit: str = "HN-HK", client=None):
+        """A signed-in client for someone who signed up and was then granted `role` from the
+        command line, as a deployment grants it."""
+        self.count += 1
+        identifier = f"0913 000 {self.count:03d}"
+        client = self.register(client, identifier=identifier)
+        if role != "learner":
+            scope = ["--unit", unit] if role in ("manager", "organiser") else []
+            result = self.app.test_cli_runner().invoke(
+                args=["users", "set-role", identifier, role, *scope])
+            assert result.exit_code == 0, result.output
+        client.phone = identifier
+        return client
 
 
 @pytest.fixture

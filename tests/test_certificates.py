@@ -113,7 +113,7 @@ def test_a_typed_code_is_accepted_in_any_case_and_grouping(certified):
 def test_an_unknown_code_gets_a_404_page_that_says_so(client):
     response = client.get("/verify/2345-6789-ABCD-EFGH")
     assert response.status_code == 404
-    assert "Không tìm thấy chứng chỉ" in response.get_data(as_text=True)
+    assert "Không tìm thấy giấy chứng nhận" in response.get_data(as_text=True)
     malformed = client.post("/verify/", data={"code": "0000-1111"})
     assert "Mã gồm 16 chữ và số" in malformed.get_data(as_text=True)
 
@@ -129,7 +129,7 @@ def test_the_stored_pdf_verifies_and_a_one_byte_change_does_not(certified):
     refused = client.post("/verify/", data={"pdf": (io.BytesIO(bytes(changed)), "c.pdf")},
                           content_type="multipart/form-data")
     assert refused.status_code == 404
-    assert "không khớp với chứng chỉ nào" in refused.get_data(as_text=True)
+    assert "không khớp với giấy chứng nhận nào" in refused.get_data(as_text=True)
 
 
 def test_downloads_serve_the_stored_bytes(app, certified):
@@ -275,7 +275,7 @@ def test_the_template_sandbox_refuses_python_internals(tmp_path):
 def test_learners_see_and_download_their_certificates_on_their_page(certified):
     client, code = certified
     page = client.get("/me/").get_data(as_text=True)
-    assert "Chứng chỉ của tôi" in page and code in page
+    assert "Giấy chứng nhận của tôi" in page and code in page
     for language in ("vi", "en"):
         link = f"/me/certificates/{code}/{language}.pdf"
         assert f'href="{link}"' in page

@@ -20,28 +20,11 @@ NEW_TEXT = "Đoạn mới do giảng viên đăng qua trang web."
 LESSON = "courses/ai-basics/01-what-is-ai.md"
 
 
-@pytest.fixture
-def editable(tmp_path):
-    root = tmp_path / "content"
-    for folder in ("courses", "quizzes", "certificates"):
-        shutil.copytree(REPOSITORY_ROOT / folder, root / folder)
-    return root
-
 
 @pytest.fixture
 def site(make_app, editable, monkeypatch):
     monkeypatch.setattr(catalog_module, "LOOK_EVERY_SECONDS", 0)
     return make_app(LMS_CATALOG=None, LMS_CONTENT_DIR=str(editable), LMS_CONTENT_RELOAD=False)
-
-
-def person(app, learners, role):
-    client = learners.register()
-    with app.app_context():
-        user = db.session.query(User).order_by(User.id.desc()).first()
-        if role != "learner":
-            access.grant_role(db.session, user, role, None, audit.Actor.command_line())
-            db.session.commit()
-        return client, user.phone
 
 
 def course_zip(editable, changes: dict[str, str | None] | None = None, layout="repository",
@@ -81,9 +64,9 @@ def lesson_text(editable):
 @pytest.fixture
 def trainer(site, learners):
     learners.app = site
-    admin, _ = person(site, learners, "admin")
-    client, phone = person(site, learners, "trainer")
-    granted = admin.post("/admin/publishers/", data={"identifier": phone,
+    admin = learners.with_role("admin")
+    client = learners.with_role("trainer")
+    granted = admin.post("/admin/publishers/", data={"identifier": client.phone,
                                                       "course": "ai-basics", "action": "grant"})
     assert granted.status_code == 303
     client.admin = admin
@@ -147,7 +130,8 @@ def symlinked_zip() -> bytes:
     (lambda e: course_zip(e, extra={"courses/ai-basics/page.html": b"<script>"}),
      "khoá học chỉ chứa tệp Markdown (.md) và hình ảnh"),
     (lambda e: symlinked_zip(), "không nhận liên kết"),
-    (lambda e: course_zip(e, {"courses/ai-basics/course.md": None}), "Thiếu courses/ai-basics/course.md"),
+    (lambda e: course_zip(e, {"courses/ai-basics/course.md": None}),
+     "Thiếu courses/ai-basics/course.md"),
     (lambda e: course_zip(e, extra={f"courses/ai-basics/images/{n}.png": b"x"
                                     for n in range(301)}), "tối đa 300"),
 ])
@@ -161,10 +145,10 @@ def test_a_bad_upload_is_refused_with_the_reason_and_changes_nothing(site, train
 
 
 def test_a_trainer_publishes_only_the_courses_allowed(site, trainer, learners, editable):
-    other, _ = person(site, learners, "trainer")
+    other = learners.with_role("trainer")
     refused = upload(other, course_zip(editable))
     assert refused.status_code == 422 and "ai-basics" in refused.get_data(as_text=True)
-    learner, _ = person(site, learners, "learner")
+    learner = learners.with_role("learner")
     assert learner.get("/admin/publish/").status_code == 403
     staged = upload(trainer, course_zip(editable))
     assert other.get(staged.headers["Location"]).status_code == 404  # not theirs to see

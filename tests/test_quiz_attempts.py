@@ -231,8 +231,8 @@ class Harvester:
     def learn(self, page, questions, chosen):
         rows = re.findall(r'<li class="question (right|wrong)">(.*?)</ul>', page, re.S)
         for (verdict, body), (key, _, values), (_, pick) in zip(rows, questions, chosen):
-            named = [values[n] for n, option in enumerate(re.findall(r"<li class=\"([^\"]*)\"", body))
-                     if "is-right" in option]
+            classes = re.findall(r"<li class=\"([^\"]*)\"", body)
+            named = [values[n] for n, option in enumerate(classes) if "is-right" in option]
             if named:
                 self.known[key] = tuple(sorted(named))
             elif verdict == "right":

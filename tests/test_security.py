@@ -4,6 +4,7 @@ import re
 import pytest
 
 from lms.config import REPOSITORY_ROOT
+from tests.conftest import PASSWORD, complete_through_the_record
 
 LESSON_BUDGET_BYTES = 40 * 1024
 
@@ -113,3 +114,184 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(make_app, lear
     # Without a configured proxy the header is ignored: a spoofed address does not escape.
     direct = make_app()
     assert attempts(direct, [f"10.1.{n // 250}.{n % 250}" for n in range(61)])[-1] == 429
+
+
+OUT_OF_RANGE_IDS = ["0", "00", str(2**31), str(2**63), "9" * 5000, "-1", "1.5", "١", "1e3"]
+
+
+@pytest.mark.parametrize("kind", ["assignments", "targets"])
+def test_ids_outside_the_database_range_are_not_found(app, learners, kind):
+    manager = learners.with_role("manager")
+    for number in OUT_OF_RANGE_IDS:
+        for method in (manager.get, manager.post):
+            response = method(f"/reports/{kind}/{number}/remove")
+            assert response.status_code == 404, (number, response.status_code)
+    # The largest id a row can have is still looked up: not found, and no error.
+    assert manager.get(f"/reports/{kind}/{2**31 - 1}/remove").status_code == 404
+
+
+def test_a_database_id_converter_round_trips_in_range(app):
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("reports.remove_target", target_id=2**31 - 1).endswith(
+            f"/{2**31 - 1}/remove")
+
+
+ODD_NEXT = ["//／", "//／evil.example", "／／evil.example", "//evil.example", "///evil.example",
+            "/\\evil.example", "\\\\evil.example", "https://evil.example/", "javascript:alert(1)",
+            "/\t/evil.example", "/\n/evil.example", "\u2215\u2215evil.example",
+            "//[", "/" + "a" * 5000, "evil.example", "%2F%2Fevil.example", " //evil.example"]
+
+
+@pytest.mark.parametrize("odd", ODD_NEXT)
+def test_odd_next_values_on_the_language_switch_fall_back_to_the_home_page(client, odd):
+    response = client.get("/language/en", query_string={"next": odd})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+
+
+def test_odd_next_values_after_sign_up_and_sign_in_fall_back_to_the_learners_page(
+        app, learners):
+    for n, odd in enumerate(ODD_NEXT):
+        client = app.test_client()
+        response = client.post("/register", data={
+            "identifier": f"0914 000 {n:03d}", "full_name": "Lê Văn Tám", "password": PASSWORD,
+            "org_unit": learners.unit_id(), "next": odd})
+        assert (response.status_code, response.headers["Location"]) == (302, "/me/"), odd
+        response = app.test_client().post("/login", data={
+            "identifier": f"0914 000 {n:03d}", "password": PASSWORD, "next": odd})
+        assert (response.status_code, response.headers["Location"]) == (302, "/me/"), odd
+
+
+def test_a_next_path_on_this_site_is_kept(client, learners):
+    learners.register(client, identifier="0912345678")
+    response = client.post("/login", data={"identifier": "0912345678", "password": PASSWORD,
+                                           "next": "/courses/ai-basics/?lang=en"})
+    assert response.headers["Location"] == "/courses/ai-basics/?lang=en"
+    response = client.get("/language/vi", query_string={"next": "/courses/ai-basics/"})
+    assert response.headers["Location"] == "/courses/ai-basics/"
+
+
+def test_production_tells_browsers_to_use_https_only(make_app):
+    production = make_app(LMS_ENV="production").test_client().get("/")
+    assert production.headers["Strict-Transport-Security"] == \
+        "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in make_app().test_client().get("/").headers
+
+
+def test_sign_in_and_sign_up_pages_are_never_stored(client):
+    for url in ("/login", "/register", "/activate", "/language/en", "/me/", "/reports/"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+
+
+def test_public_pages_for_anonymous_readers_keep_their_caching(client, bundled_catalog):
+    course = bundled_catalog.courses[0]
+    for url in ("/", f"/courses/{course.slug}/", f"/courses/{course.slug}/{course.lessons[0].slug}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" not in (response.headers.get("Cache-Control") or ""), url
+
+
+def test_every_page_for_a_signed_in_learner_is_never_stored(app, client, learners,
+                                                            bundled_catalog):
+    learners.register(client, identifier="0912345678")
+    course = bundled_catalog.courses[0]
+    for url in ("/", "/me/", "/me/settings", "/me/data.json", f"/courses/{course.slug}/",
+                f"/courses/{course.slug}/{course.lessons[0].slug}/", "/verify/", "/nope"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+    # Files that are the same for everyone keep their long lifetimes.
+    response = client.get("/static/style.css")
+    assert response.cache_control.max_age >= 30 * 24 * 3600
+    response.close()
+
+
+def test_staff_pages_are_never_stored(app, learners):
+    manager = learners.with_role("manager")
+    for url in ("/reports/", "/reports/assignments/", "/reports/targets/", "/admin/audit/",
+                "/admin/audit.csv", "/staff/import", "/reports/units/HN-HK/people.csv"):
+        response = manager.get(url)
+        response.get_data()  # to the end of a streamed export, which closes its request
+        assert (response.status_code, response.headers.get("Cache-Control")) == \
+            (200, "no-store"), url
+    trainer = learners.with_role("trainer")
+    for url in ("/admin/content/", "/admin/questions/"):
+        assert trainer.get(url).headers.get("Cache-Control") == "no-store", url
+
+
+def test_certificate_downloads_are_never_stored(app, client, learners, bundled_catalog):
+    from lms.extensions import db
+    from lms.models import User
+    from lms.services import clock
+
+    learners.register(client, identifier="0912345678")
+    with app.app_context():
+        user = db.session.query(User).one()
+        issued = complete_through_the_record(
+            db.session, user, bundled_catalog, bundled_catalog.course("data-security"),
+            clock.now())
+        db.session.commit()
+        code = next(c.code for c in issued if c.kind == "course")
+    response = client.get(f"/me/certificates/{code}/vi.pdf")
+    assert (response.mimetype, response.headers["Cache-Control"]) == \
+        ("application/pdf", "no-store")
+
+
+def test_nul_characters_are_a_bad_request_not_an_error(app, client, learners):
+    manager = learners.with_role("manager")
+    assert manager.get("/reports/units/HN%00/").status_code == 400
+    assert manager.get("/admin/audit/", query_string={"person": "a\x00"}).status_code == 400
+    response = client.post("/login", data={"identifier": "0912\x00", "password": "x" * 8})
+    assert response.status_code == 400
+
+
+def test_the_sqlite_file_and_instance_folder_are_private(tmp_path, monkeypatch, bundled_catalog):
+    import os
+    import stat
+
+    from lms import create_app
+
+    # The default install: no database URL, SQLite in the instance folder, a permissive umask.
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("LMS_INSTANCE_DIR", str(instance))
+    monkeypatch.delenv("LMS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("LMS_ENV", raising=False)
+    old_umask = os.umask(0o022)
+    try:
+        app = create_app({"TESTING": True, "LMS_CATALOG": bundled_catalog})
+        with app.app_context():
+            from lms.extensions import db
+            db.engine.dispose()
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((instance / "lms.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    companions = [p for p in instance.iterdir() if p.name.startswith("lms.sqlite3-")]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in companions), companions
+
+
+def test_an_existing_world_readable_sqlite_file_is_made_private(tmp_path, monkeypatch,
+                                                                 bundled_catalog):
+    import stat
+
+    from lms import create_app
+
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    database = instance / "lms.sqlite3"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    monkeypatch.setenv("LMS_INSTANCE_DIR", str(instance))
+    monkeypatch.delenv("LMS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("LMS_ENV", raising=False)
+    app = create_app({"TESTING": True, "LMS_CATALOG": bundled_catalog})
+    assert app.test_client().get("/healthz").status_code == 200
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+
+
+def test_a_form_part_without_a_name_is_not_an_error(client):
+    import io
+
+    # Found by tests/test_fuzz.py: the NUL check met a multipart part whose name is None.
+    response = client.post("/verify/", data={"\n": "", "pdf": (io.BytesIO(b""), "a.pdf")})
+    assert response.status_code < 500

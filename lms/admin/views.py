@@ -30,12 +30,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 CONTENT_ROLES = ("trainer", "admin")
 
 
-@bp.after_request
-def keep_out_of_caches(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"  # names, addresses, who did what
-    return response
-
-
 @bp.get("/content/")
 @role_required(*CONTENT_ROLES)
 def content_problems():
@@ -225,7 +219,7 @@ def audit_export():
 # Publishing courses through the web ------------------------------------------------------
 
 def package_or_404(package_id: int) -> ContentPackage:
-    package = db.session.get(ContentPackage, package_id) if package_id < 2**31 else None
+    package = db.session.get(ContentPackage, package_id)
     if package is None or not publishing.may_publish(db.session, current_user,
                                                      package.course_slug):
         abort(404)
@@ -284,7 +278,7 @@ def staged_catalog(package: ContentPackage):
     return publishing.load_tree(current_app.config["LMS_CONTENT_DIR"], packages)
 
 
-@bp.get("/publish/<int:package_id>/")
+@bp.get("/publish/<id:package_id>/")
 @role_required("trainer", "admin")
 def staged(package_id: int):
     package = package_or_404(package_id)
@@ -294,7 +288,7 @@ def staged(package_id: int):
                            live=served == package.id, form=PublishForm())
 
 
-@bp.get("/publish/<int:package_id>/<lesson_slug>/")
+@bp.get("/publish/<id:package_id>/<lesson_slug>/")
 @role_required("trainer", "admin")
 def staged_lesson(package_id: int, lesson_slug: str):
     package = package_or_404(package_id)
@@ -306,7 +300,7 @@ def staged_lesson(package_id: int, lesson_slug: str):
                            problems=catalog.problems_in(lesson.source))
 
 
-@bp.post("/publish/<int:package_id>/publish")
+@bp.post("/publish/<id:package_id>/publish")
 @role_required("trainer", "admin")
 def publish_package(package_id: int):
     package = package_or_404(package_id)

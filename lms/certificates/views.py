@@ -35,8 +35,7 @@ def download(code: str, language: str):
         draw_pdfs(certificate)
         pdf = certificates.current_pdf(db.session, certificate, language) or abort(503)
     return Response(pdf.content, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=certificate-{certificate.serial}-{language}.pdf",
-        "Cache-Control": "private, no-store"})
+        "Content-Disposition": f"attachment; filename=certificate-{certificate.serial}-{language}.pdf"})
 
 
 @bp.route("/verify/", methods=["GET", "POST"])

@@ -84,8 +84,7 @@ def change_password():
 def download_data():
     data = accounts.export_personal_data(db.session, current_user, current_catalog())
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=lms-my-data.json",
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": "attachment; filename=lms-my-data.json"})
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -11,5 +11,6 @@ from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.user import User
 
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
-           "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion", "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot",
-           "Target", "UnitTally", "User"]
+           "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion",
+           "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot", "Target", "UnitTally",
+           "User"]

@@ -88,8 +88,7 @@ def export(code: str, what: str, fmt: str):
     db.session.commit()  # the trace is kept even if the download is cut short
     data = rows(db.session, unit.path, catalog, clock.today())
     filename = f"{unit.code}-{what}-{clock.today().isoformat()}.{fmt}"
-    headers = {"Content-Disposition": attachment(filename),
-               "Cache-Control": "no-store"}
+    headers = {"Content-Disposition": attachment(filename)}
     if fmt == "csv":
         return Response(stream_with_context(csv_lines(header, data)),
                         mimetype="text/csv", headers=headers,
@@ -156,7 +155,7 @@ def target_list():
                            ), 422 if form.errors else 200
 
 
-@bp.route("/assignments/<int:assignment_id>/remove", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>/remove", methods=["GET", "POST"])
 @role_required(*REPORT_ROLES)
 def remove_assignment(assignment_id: int):
     assignment = assignments.removable_assignment(db.session, current_user, assignment_id)
@@ -173,7 +172,7 @@ def remove_assignment(assignment_id: int):
                            subject=subject, back=url_for("reports.assignment_list"))
 
 
-@bp.route("/targets/<int:target_id>/remove", methods=["GET", "POST"])
+@bp.route("/targets/<id:target_id>/remove", methods=["GET", "POST"])
 @role_required(*REPORT_ROLES)
 def remove_target(target_id: int):
     target = reports.removable_target(db.session, current_user, target_id)

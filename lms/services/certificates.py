@@ -39,7 +39,8 @@ LABELS = {
     "certifies": _l("This certifies that"),
     "completed_course": _l("has completed the course"),
     "completed_program": _l("has completed the program"),
-    "competences": _l("Digital competences shown (Circular 02/2025/TT-BGDĐT)"),
+    "competences": _l("Digital competences practised in the training "
+                      "(Circular 02/2025/TT-BGDĐT)"),
     "issued_on": _l("Issued on:"),
     "serial": _l("Serial number:"),
     "code": _l("Verification code:"),

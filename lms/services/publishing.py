@@ -149,7 +149,8 @@ def to_repository_layout(files: dict[str, bytes]) -> dict[str, bytes]:
         for path, content in files.items():
             inner = path.split("/", 1)[1]
             quiz = re.fullmatch(r"quiz((?:\.[a-z]{2})?\.md)", inner)
-            layout[f"quizzes/{slug}{quiz.group(1)}" if quiz else f"courses/{slug}/{inner}"] = content
+            target = f"quizzes/{slug}{quiz.group(1)}" if quiz else f"courses/{slug}/{inner}"
+            layout[target] = content
     slugs = {path.split("/")[1] for path in layout if path.startswith("courses/")}
     if len(slugs) != 1:
         raise UploadError(_("The ZIP must hold exactly one course folder under courses/."))
@@ -170,7 +171,8 @@ def with_file(current: dict[str, bytes], slug: str, name: str, content: bytes) -
     `images/map.svg` go in the course folder, `quiz.md` / `quiz.en.md` become its quiz."""
     check_path(name)
     if len(content) > MAX_FILE_BYTES:
-        raise UploadError(_("%(file)s: larger than %(mb)d MB.", file=name, mb=MAX_FILE_BYTES // 2**20))
+        raise UploadError(_("%(file)s: larger than %(mb)d MB.", file=name,
+                            mb=MAX_FILE_BYTES // 2**20))
     quiz = re.fullmatch(r"quiz((?:\.[a-z]{2})?\.md)", name)
     path = f"quizzes/{slug}{quiz.group(1)}" if quiz else f"courses/{slug}/{name}"
     return {**current, path: content}

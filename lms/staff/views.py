@@ -1,7 +1,7 @@
 """Importing civil servants and activating their accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -17,13 +17,6 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 STAFF_ROLES = ("manager", "organiser", "admin")
 # Room for the multipart wrapping around a file of the largest allowed size.
 MAX_REQUEST_BYTES = MAX_FILE_BYTES + 64 * 1024
-
-
-@bp.after_request
-def keep_out_of_caches(response: Response) -> Response:
-    # These pages list people's phone numbers and, once, their activation codes.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.errorhandler(413)

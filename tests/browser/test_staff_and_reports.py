@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from lms.config import REPOSITORY_ROOT
 from lms.extensions import db
 from lms.models import Certificate, OrgUnit, User
 from lms.services.accounts import HASHER
@@ -97,7 +98,7 @@ def test_a_learner_gets_a_certificate_and_anyone_can_check_it(
     assert "Chúc mừng, bạn đã đạt!" in page.locator(".result").inner_text()
 
     page.goto(live_server + "/me/")
-    assert page.get_by_role("heading", name="Chứng chỉ của tôi").is_visible()
+    assert page.get_by_role("heading", name="Giấy chứng nhận của tôi").is_visible()
     certificate = page.locator(".card.certificate", has_text=course.title("vi"))
     downloads = certificate.get_by_role("link")
     assert downloads.count() == 2
@@ -118,7 +119,7 @@ def test_a_learner_gets_a_certificate_and_anyone_can_check_it(
 
     response = page.goto(live_server + "/verify/7K3M-9QXD-2HRT-W8FN")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", level=1).inner_text() == "Không tìm thấy chứng chỉ"
+    assert page.get_by_role("heading", level=1).inner_text() == "Không tìm thấy giấy chứng nhận"
     check(page, "verify unknown")
 
 
@@ -252,3 +253,33 @@ def test_a_trainer_previews_a_lesson_and_a_quiz_with_its_key(live_server, phone_
     assert page.locator(".options .is-right").count() >= 30
     check(page, "quiz preview")
     screenshot(page, "preview-quiz-phone")
+
+
+def test_an_administrator_uploads_previews_and_publishes_a_course(live_server, phone_page,
+                                                                  people, check, tmp_path):
+    import zipfile
+
+    root = REPOSITORY_ROOT / "courses/ai-basics"
+    archive = tmp_path / "ai-basics.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in root.rglob("*"):
+            if path.is_file():
+                out.write(path, "ai-basics/" + path.relative_to(root).as_posix())
+        for name, target in (("ai-basics.md", "quiz.md"), ("ai-basics.en.md", "quiz.en.md")):
+            out.write(REPOSITORY_ROOT / "quizzes" / name, f"ai-basics/{target}")
+    page = phone_page
+    sign_in(page, live_server, people.add("Lê Quản Trị", "HN-HK", role="admin"))
+    page.goto(f"{live_server}/admin/publishers/")
+    check(page, "publishers")
+    page.goto(f"{live_server}/admin/publish/")
+    check(page, "publish")
+    page.set_input_files("#file", str(archive))
+    page.get_by_role("button", name="Kiểm tra và giữ phiên bản này").click()
+    assert "Không có vấn đề nào." in page.content()
+    check(page, "staged version")
+    page.locator("main ol a").first.click()
+    check(page, "staged lesson")
+    page.go_back()
+    page.get_by_role("button", name="Đăng phiên bản này").click()
+    assert "Đã đăng" in page.locator(".flash").inner_text()
+    check(page, "versions")
