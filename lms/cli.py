@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from lms import config
 from lms.content import load_catalog
+from lms.content.imports import FORMATS, convert
 from lms.extensions import db
 from lms.services import access, accounts, audit, clock, org_import, report_snapshot
 
@@ -69,6 +70,40 @@ def check_content(strict: bool, content_dir: str | None) -> None:
                f"{sum(1 for c in catalog.courses if c.quiz)} quizzes, "
                f"{len(catalog.programs)} programs: {errors} errors, {warnings} warnings")
     if errors or (strict and warnings):
+        raise SystemExit(1)
+
+
+@content_cli.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--course", help="The course's slug (its folder name under courses/).")
+@click.option("--lesson", help="Name this lesson in every question: {lesson=slug}.")
+@click.option("--format", "source_format", type=click.Choice(FORMATS),
+              help="The file's format (default: told from its name and content).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the quiz here (default: print it).")
+def import_questions(source: Path, course, lesson, source_format, output: Path | None) -> None:
+    """Turn a GIFT, Aiken or Moodle XML question file into a quiz file, e.g.
+
+    flask content import bank.xml --course data-security -o quizzes/data-security.md
+
+    What cannot be converted is printed as file:line: message; the exit status is 1 if any
+    question was left out. An existing file is never overwritten.
+    """
+    if output and output.exists():
+        raise click.ClickException(f"{output} already exists: choose another -o or remove it")
+    result = convert(str(source), source.read_bytes(), course, lesson, source_format,
+                     str(output) if output else None)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if result.markdown is None:
+        raise SystemExit(1)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(result.markdown, encoding="utf-8")
+        click.echo(f"{result.converted} questions written to {output}", err=True)
+    else:
+        click.echo(result.markdown, nl=False)
+    if result.errors:
         raise SystemExit(1)
 
 

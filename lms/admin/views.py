@@ -9,26 +9,78 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
-from lms.admin.forms import (ACTION_LABELS, AuditFilterForm, PublisherForm, PublishForm,
-                             PutBackForm, UploadCourseForm)
+from lms.admin.forms import (ACTION_LABELS, IMPORT_MEGABYTES, AuditFilterForm,
+                             PublisherForm, PublishForm, PutBackForm, QuestionImportForm,
+                             QuizDownloadForm, UploadCourseForm)
 from lms.auth.access import current_actor, role_required
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
+from lms.content.imports import convert
+from lms.content.imports.model import MAX_IMPORT_BYTES
+from lms.content.schema import Course
+from lms.errors import render_error
 from lms.extensions import db
 from lms.i18n import LANGUAGES, format_moment, select_language
 from lms.models import ContentPackage, CoursePublisher, User
 from lms.issuing import issue_settings
 from lms.services import accounts, audit, certificates, clock, publishing
 from lms.services.access import REPORT_ROLES, scope_path
-from lms.services.quiz_stats import RECENT_ATTEMPTS, question_statistics
-from lms.export_files import csv_lines
+from lms.services import quiz_stats
+from lms.export_files import attachment, csv_lines
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+CONTENT_ROLES = ("trainer", "admin")
 
 
 @bp.get("/content/")
-@role_required("trainer", "admin")
+@role_required(*CONTENT_ROLES)
 def content_problems():
-    return render_template("admin/content.html", catalog=current_catalog())
+    return content_page(QuestionImportForm(current_catalog(), formdata=None))
+
+
+def content_page(form: QuestionImportForm, status: int = 200):
+    return render_template("admin/content.html", catalog=current_catalog(),
+                           import_form=form), status
+
+
+@bp.errorhandler(413)
+def upload_too_big(error):
+    if request.endpoint != "admin.import_questions" or not (
+            current_user.is_authenticated and current_user.role in CONTENT_ROLES):
+        return render_error(error)
+    form = QuestionImportForm(current_catalog(), formdata=None)
+    form.file.errors = [_("The file is larger than %(megabytes)d MB. Export fewer questions at "
+                          "a time, for example one category.", megabytes=IMPORT_MEGABYTES)]
+    return content_page(form, 413)
+
+
+@bp.post("/content/import")
+@role_required(*CONTENT_ROLES)
+def import_questions():
+    """Converts an uploaded question file and shows the quiz file with what was not converted."""
+    if (request.content_length or 0) > MAX_IMPORT_BYTES + 64 * 1024:
+        abort(413)
+    form = QuestionImportForm(current_catalog())
+    if not form.validate_on_submit():
+        return content_page(form, 422)
+    upload = form.file.data
+    result = convert(upload.filename or "questions", upload.read(MAX_IMPORT_BYTES + 1),
+                     form.course.data, form.lesson.data or None, form.source_format.data or None)
+    download = QuizDownloadForm(formdata=None, markdown=result.markdown,
+                                filename=f"{form.course.data}.md")
+    return render_template("admin/import.html", result=result, download=download,
+                           course=current_catalog().course(form.course.data))
+
+
+@bp.post("/content/import/download")
+@role_required(*CONTENT_ROLES)
+def download_quiz():
+    form = QuizDownloadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # A browser sends a textarea's lines with CRLF; the front matter must open the file.
+    markdown = form.markdown.data.replace("\r\n", "\n").lstrip()
+    return Response(markdown, content_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": attachment(form.filename.data)})
 
 
 def preview_language() -> str:
@@ -84,12 +136,62 @@ def preview_template(name: str):
 
 
 @bp.get("/questions/")
-@role_required("trainer", "admin")
+@role_required(*CONTENT_ROLES)
 def question_stats():
-    courses = [course for course in current_catalog().courses if course.quiz]
-    return render_template("admin/questions.html", recent=RECENT_ATTEMPTS,
-                           stats=[(course, question_statistics(db.session, course))
-                                  for course in courses])
+    return render_template("admin/questions.html", counts=quiz_stats.attempt_counts(db.session),
+                           courses=[course for course in current_catalog().courses if course.quiz],
+                           minimum=quiz_stats.MIN_RELIABLE_ATTEMPTS)
+
+
+def quiz_course_or_404(slug: str) -> Course:
+    course = course_or_404(slug)
+    if course.quiz is None:
+        abort(404)
+    return course
+
+
+@bp.get("/questions/<slug>/")
+@role_required(*CONTENT_ROLES)
+def quiz_questions(slug: str):
+    course = quiz_course_or_404(slug)
+    return render_template("admin/quiz_questions.html", course=course,
+                           stats=quiz_stats.question_statistics(db.session, course),
+                           recent=quiz_stats.RECENT_ATTEMPTS,
+                           minimum=quiz_stats.MIN_RELIABLE_ATTEMPTS)
+
+
+@bp.get("/questions/<slug>/<int:number>")
+@role_required(*CONTENT_ROLES)
+def question_detail(slug: str, number: int):
+    """One question per page, so a phone shows its figures without a long scroll."""
+    course = quiz_course_or_404(slug)
+    stats = quiz_stats.question_statistics(db.session, course)
+    row = stats.question(number)
+    if row is None:
+        abort(404)
+    place = stats.questions.index(row)
+    return render_template("admin/question.html", course=course, stats=stats, row=row,
+                           place=place, minimum=quiz_stats.MIN_RELIABLE_ATTEMPTS,
+                           previous=stats.questions[place - 1] if place else None,
+                           next=stats.questions[place + 1]
+                           if place + 1 < len(stats.questions) else None)
+
+
+@bp.get("/questions/<slug>.csv")
+@role_required(*CONTENT_ROLES)
+def question_export(slug: str):
+    course = quiz_course_or_404(slug)
+    stats = quiz_stats.question_statistics(db.session, course)
+    header = [_("Question no."), _("Question"), _("Lesson"), _("Attempts"), _("Right (%)"),
+              _("Discrimination (D)"), _("Blanks"), _("Fewer than %(num)d attempts",
+                                                      num=quiz_stats.MIN_RELIABLE_ATTEMPTS),
+              _("Option"), _("Right option"), _("Chosen (%)"), _("First attempt"),
+              _("Last attempt")]
+    rows = quiz_stats.export_rows(stats, select_language(), yes=_("yes"))
+    # The days are written in the reader's language while the file streams: keep the request.
+    return Response(stream_with_context(csv_lines(header, rows)),
+                    content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": attachment(f"questions-{slug}.csv")})
 
 
 def audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter]:

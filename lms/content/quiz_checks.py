@@ -12,6 +12,12 @@ from lms.content.frontmatter import Document
 from lms.content.questions import TRUE_WORDS
 from lms.content.quizzes import ParsedQuestion
 
+# What `flask content import` writes where the source had no feedback; the check below keeps
+# it from reaching learners unnoticed (a warning, so --strict fails).
+PLACEHOLDER_MARK = "CẦN VIẾT GIẢI THÍCH"
+PLACEHOLDER_EXPLANATION = (f"{PLACEHOLDER_MARK}: vì sao đáp án đúng là đúng? "
+                           "(nhập từ Moodle, câu này chưa có phản hồi)")
+
 # In more single-choice questions than this, "pick the longest option" beats chance.
 MAX_LONGEST_RIGHT = 0.40
 
@@ -24,6 +30,7 @@ def check_quality(doc: Document, questions: Sequence[ParsedQuestion]) -> None:
         _true_false_order(doc, question)
         _too_few_wrong(doc, question)
         _same_options(doc, question)
+        _placeholder(doc, question)
     _same_questions(doc, questions)
 
 
@@ -122,3 +129,9 @@ def _same_questions(doc: Document, questions: Sequence[ParsedQuestion]) -> None:
             _warn(doc, f"this question is the same as the one on line {seen[question.prompt]}: "
                        "an attempt could ask it twice", question.line)
         seen.setdefault(question.prompt, question.line)
+
+
+def _placeholder(doc: Document, question: ParsedQuestion) -> None:
+    if PLACEHOLDER_MARK in question.text.explanation_html:
+        _warn(doc, "the explanation is still the import's placeholder: write why the right "
+                   "answer is right", question.line)
