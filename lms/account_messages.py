@@ -8,7 +8,15 @@ ACCOUNT_ERRORS = {
     "taken": _l("An account with this phone number or email already exists. Sign in instead."),
     "too-short": _l("Use at least 8 characters. A short sentence you can remember works well."),
     "too-long": _l("Use at most 128 characters."),
-    "too-common": _l("This password is too easy to guess. Choose another one."),
+    "too-common": _l("This password is on the lists that attackers try first (common "
+                     "passwords, or a common word with a few digits or symbols). Choose "
+                     "another one: a short sentence of your own works well."),
+    "repetitive": _l("This password repeats a character or follows a simple sequence "
+                     "(like 12345678 or abcabcabc), so it is easy to guess. Choose another one."),
+    "contains-phone": _l("The password must not contain your phone number: it is the first "
+                         "thing someone who knows you would try."),
+    "contains-email": _l("The password must not contain your email address: it is the first "
+                         "thing someone who knows you would try."),
     "required": _l("Please fill this in."),
     "wrong": _l("The password is not correct."),
 }

@@ -206,6 +206,24 @@ def test_a_person_registered_elsewhere_cannot_be_pulled_in_by_a_manager(app, lea
            "you do not manage." in text
 
 
+def test_a_manager_cannot_change_the_unit_or_position_of_a_fellow_manager(app):
+    add_staff(app, "pho.chu.tich@example.vn", "manager", "HN-HK")
+    with app.app_context():
+        colleague = db.session.scalar(select(User).where(User.email == "pho.chu.tich@example.vn"))
+        colleague.org_unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "HN-HK"))
+        db.session.commit()
+    client = signed_in(app)
+    page = upload(client, "full_name,phone_or_email,unit_code,position\n"
+                          "Phó Chủ tịch,pho.chu.tich@example.vn,HN-HK,Văn thư\n".encode())
+    text = page.get_data(as_text=True)
+    assert "this person holds a role at or above yours" in text
+    assert "Import these people" not in text
+    admin = signed_in(app, "admin", None)
+    assert "Import these people" in upload(admin, "full_name,phone_or_email,unit_code,position\n"
+                                           "Phó Chủ tịch,pho.chu.tich@example.vn,HN-HK,Văn thư\n"
+                                           .encode()).get_data(as_text=True)
+
+
 def test_an_existing_account_is_updated_not_duplicated_and_keeps_its_password(app, learners):
     learners.register(identifier="0912345678", name="Nguyễn Văn An")
     with app.app_context():
@@ -347,7 +365,7 @@ def test_a_weak_password_is_refused_and_the_code_still_works(app):
     client = app.test_client()
     client.get("/language/en")
     weak = activate(client, "0912345678", code, "12345678")
-    assert "too easy to guess" in weak.get_data(as_text=True)
+    assert "on the lists that attackers try first" in weak.get_data(as_text=True)
     assert activate(client, "0912345678", code).status_code == 302
 
 

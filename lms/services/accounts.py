@@ -4,29 +4,20 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog
 from lms.models import LessonProgress, QuizAttempt, User
-from lms.services import record
+from lms.services import passwords, record
 from lms.services.clock import vietnam_date
+from lms.services.passwords import HASHER  # noqa: F401  (tests hash fixtures' passwords)
 
-# OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB of memory, 2 iterations, 1 lane.
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "seed" / "common-passwords.txt"
-# Vietnamese mobile numbers: 0 (or +84) then 3, 5, 7, 8 or 9, then eight digits.
-MOBILE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
+# Vietnamese mobile numbers: 0 (or +84) then 3, 5, 7, 8 or 9, then eight digits. ASCII digits
+# only: "٠٩١٢..." or full-width digits would be stored as a second spelling of one number.
+MOBILE = re.compile(r"^(?:\+?84|0)([35789][0-9]{8})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Verifying against this when no account matches keeps the answer time the same.
-_DUMMY_HASH = HASHER.hash("not a real password")
 
 
 class AccountError(ValueError):
@@ -58,21 +49,13 @@ def parse_identifier(raw: str) -> Identifier:
     return Identifier("phone", "+84" + match.group(1))
 
 
-@lru_cache(maxsize=1)
-def common_passwords() -> frozenset[str]:
-    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip()
-                     and not line.startswith("#"))
-
-
-def check_new_password(password: str) -> None:
-    """NIST SP 800-63B: length and a block list, no composition rules."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", "too-short")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError("password", "too-long")
-    if password.lower() in common_passwords() or len(set(password)) <= 2:
-        raise AccountError("password", "too-common")
+def check_new_password(password: str, *, phone: str | None = None,
+                       email: str | None = None) -> None:
+    """The password rule (services/passwords.py), as an error the forms show by the field."""
+    try:
+        passwords.check_new(password, phone=phone, email=email)
+    except passwords.PasswordRefused as refused:
+        raise AccountError("password", refused.code) from None
 
 
 def find_account(session: Session, identifier: Identifier) -> User | None:
@@ -83,14 +66,14 @@ def find_account(session: Session, identifier: Identifier) -> User | None:
 def register(session: Session, *, identifier: str, full_name: str, password: str,
              birth_year: int | None = None, org_unit_id: int | None = None) -> User:
     parsed = parse_identifier(identifier)
-    check_new_password(password)
+    check_new_password(password, **{parsed.kind: parsed.value})
     name = " ".join((full_name or "").split())
     if not name:
         raise AccountError("full_name", "required")
     if find_account(session, parsed):
         raise AccountError("identifier", "taken")
     user = User(full_name=name, birth_year=birth_year, org_unit_id=org_unit_id,
-                password_hash=HASHER.hash(password), session_token=secrets.token_hex(16),
+                password_hash=passwords.hash_password(password), session_token=secrets.token_hex(16),
                 **{parsed.kind: parsed.value})
     session.add(user)
     session.flush()
@@ -103,14 +86,11 @@ def authenticate(session: Session, identifier: str, password: str) -> User | Non
         user = find_account(session, parse_identifier(identifier))
     except AccountError:
         user = None
-    try:
-        HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    # One Argon2 verification whatever the account (unknown, not yet activated, or real).
+    if not passwords.verify(user.password_hash if user else None, password):
         return None
-    if user is None:
-        return None
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
+    if passwords.needs_rehash(user.password_hash) or passwords.normalised(password) != password:
+        user.password_hash = passwords.hash_password(password)
     return user
 
 
@@ -120,12 +100,10 @@ def end_all_sessions(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    try:
-        HASHER.verify(user.password_hash, current)
-    except (VerificationError, InvalidHashError):
-        raise AccountError("current_password", "wrong") from None
-    check_new_password(new)
-    user.password_hash = HASHER.hash(new)
+    if not passwords.verify(user.password_hash, current):
+        raise AccountError("current_password", "wrong")
+    check_new_password(new, phone=user.phone, email=user.email)
+    user.password_hash = passwords.hash_password(new)
     end_all_sessions(user)
 
 
@@ -171,10 +149,8 @@ def export_personal_data(session: Session, user: User, catalog: Catalog) -> dict
 
 
 def delete_account(session: Session, user: User, password: str) -> None:
-    try:
-        HASHER.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise AccountError("password", "wrong") from None
+    if not passwords.verify(user.password_hash, password):
+        raise AccountError("password", "wrong")
     for model in (LessonProgress, QuizAttempt):
         session.execute(delete(model).where(model.user_id == user.id))
     session.delete(user)

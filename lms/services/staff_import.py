@@ -25,6 +25,7 @@ from lms.services import access, audit
 from lms.services.accounts import (HASHER, AccountError, Identifier, check_new_password,
                                    end_all_sessions, find_account, parse_identifier)
 from lms.services.org_import import clean
+from lms.services.passwords import hash_password
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # An XLSX is a zip: refuse one that claims to unpack into far more than a staff list needs.
@@ -351,6 +352,8 @@ def plan_staff_import(session: Session, sheet: StaffSheet, uploader: User,
                     access.can_see_unit(session, uploader, user.org_unit) if user.org_unit
                     else access.scope_path(session, uploader) == ""):
                 problems.append(RowProblem("identifier", "person-out-of-scope"))
+            elif user is not None and not access.may_change_person(uploader, user):
+                problems.append(RowProblem("identifier", "person-above-your-role"))
         planned.append(_planned_row(row, problems, unit, identifier, user, now))
     return StaffPlan(tuple(planned), sheet.columns)
 
@@ -436,12 +439,15 @@ def activate(session: Session, identifier: str, code: str, password: str,
     Raises AccountError("code", "wrong-code") for an unknown account, a wrong, used or
     expired code alike, so the answer does not tell who has an account.
     """
-    check_new_password(password)
     now = now or datetime.now(timezone.utc)
     try:
-        user = find_account(session, parse_identifier(identifier))
+        parsed = parse_identifier(identifier)
     except AccountError:
-        user = None
+        parsed = user = None
+    else:
+        user = find_account(session, parsed)
+    # Checked against what was typed, not the account found, so the answer reveals no one.
+    check_new_password(password, **({parsed.kind: parsed.value} if parsed else {}))
     usable = (user is not None and user.activation_code_hash is not None
               and user.activation_expires_at is not None
               and _as_utc(user.activation_expires_at) > now)
@@ -452,7 +458,7 @@ def activate(session: Session, identifier: str, code: str, password: str,
         usable = False
     if not usable:
         raise AccountError("code", "wrong-code")
-    user.password_hash = HASHER.hash(password)
+    user.password_hash = hash_password(password)
     user.activation_code_hash = user.activation_expires_at = None
     end_all_sessions(user)
     return user

@@ -52,6 +52,8 @@ ROW_ERRORS = {
     "duplicate": _l("the same person is already on row %(row)d."),
     "person-out-of-scope": _l("this person already has an account in a unit you do not "
                               "manage. Ask your organiser to move them."),
+    "person-above-your-role": _l("this person holds a role at or above yours; only an "
+                                 "administrator can change their unit or position."),
 }
 
 CHANGES = {
