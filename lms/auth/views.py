@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, flash, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from lms import limits
 from lms.account_messages import ACCOUNT_ERRORS
 from lms.auth.forms import ActivateForm, LoginForm, RegisterForm
 from lms.extensions import db, limiter
@@ -16,19 +17,9 @@ from lms.services import accounts, org, staff_import
 bp = Blueprint("auth", __name__)
 
 
-def account_key() -> str:
-    """Rate-limit key for the account being tried, whatever way its number is written."""
-    raw = request.form.get("identifier", "")
-    try:
-        return "account:" + accounts.parse_identifier(raw).value
-    except accounts.AccountError:
-        return "account:" + raw.strip().lower()
-
-
-# Generous per address: a community digital point signs up many people from one connection.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", key_func=account_key, methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limiter.limit(limits.SIGN_UP, key_func=limits.address_and_account, methods=["POST"])
+@limiter.limit(limits.SIGN_UP_PER_ADDRESS, key_func=limits.address, methods=["POST"])
 def register():
     form = RegisterForm(next=request.args.get("next"))
     form.org_unit.choices = org.grouped_unit_choices(db.session)
@@ -49,8 +40,9 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", key_func=account_key, methods=["POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+@limiter.limit(limits.SIGN_IN, key_func=limits.address_and_account, methods=["POST"],
+               deduct_when=limits.failed)
+@limiter.limit(limits.PER_ADDRESS, key_func=limits.address, methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
@@ -65,11 +57,10 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-# The day limit keeps guessing an 8-digit code hopeless over its 30 days; the per-address
-# limit leaves room for a whole office activating together after a training session.
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit("10 per minute;30 per day", key_func=account_key, methods=["POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limits.CODE_ENTRY, key_func=limits.address_and_account, methods=["POST"],
+               deduct_when=limits.failed)
+@limiter.limit(limits.PER_ADDRESS, key_func=limits.address, methods=["POST"])
 def activate():
     """Imported staff choose their first password with the code their manager gave them."""
     form = ActivateForm()

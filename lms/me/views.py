@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from lms import limits
 from lms.account_messages import ACCOUNT_ERRORS
 from lms.catalog import current_catalog
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm
 from lms.models import QuizAttempt
 from lms.services import accounts, assignments, clock, org, record
@@ -63,6 +64,8 @@ def save_profile():
 
 @bp.post("/settings/password")
 @login_required
+@limiter.limit(limits.REAUTHENTICATION, key_func=limits.signed_in_person,
+               deduct_when=limits.failed)
 def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
@@ -90,6 +93,8 @@ def download_data():
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@limiter.limit(limits.REAUTHENTICATION, key_func=limits.signed_in_person, methods=["POST"],
+               deduct_when=limits.failed)
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
