@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import catalog, cli, db, errors, i18n, limits, security
+    from lms import catalog, cli, db, errors, i18n, limits, messaging, security
     from lms.extensions import cache, csrf
 
     db.init_app(app, after_upgrade=_seed_sample_units if app.config.get(
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cache.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)
+    messaging.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)

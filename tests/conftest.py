@@ -187,3 +187,81 @@ def complete_through_the_record(session, user, catalog, course, now):
                                            right_answers(attempt, course.quiz), now)
         issued += more
     return issued
+
+
+def sent_to(app, to: str):
+    """The messages the app wrote to its outbox (the development backend) for `to`."""
+    from lms.messaging import read_outbox
+
+    return read_outbox(app.config["LMS_OUTBOX_DIR"], to)
+
+
+def last_code(app, to: str) -> str:
+    import re
+
+    return re.search(r"\b(\d{6})\b", sent_to(app, to)[-1].text).group(1)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); `.messages` holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        messages: list = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    handler = Keep()
+    handler.messages = []
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler.messages
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def sms_gateway():
+    """A real HTTP server on 127.0.0.1 standing for an SMS provider's API; `.requests` holds
+    (headers, JSON body) of each POST; `.status` is what it answers."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Gateway(ThreadingHTTPServer):
+        requests: list
+        status = 200
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            self.server.requests.append((dict(self.headers), json.loads(body)))
+            self.send_response(self.server.status)
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def log_message(self, *args):
+            pass
+
+    server = Gateway(("127.0.0.1", 0), Handler)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
