@@ -1,4 +1,6 @@
-"""What each account error means to the person filling in a form (sign-up, sign-in, settings)."""
+"""What each account error means to the person filling in a form (sign-up, sign-in, settings),
+and the words of the codes we send them."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 # What each AccountError code means to the person filling in the form.
@@ -18,5 +20,23 @@ ACCOUNT_ERRORS = {
     "contains-email": _l("The password must not contain your email address: it is the first "
                          "thing someone who knows you would try."),
     "required": _l("Please fill this in."),
+    "choose-unit": _l("Choose your commune or ward."),
     "wrong": _l("The password is not correct."),
+    "wrong-code": _l("The code is not correct, or it has expired or been used. Check it, or "
+                     "ask for a new one."),
 }
+
+
+def code_message(purpose: str, code: str) -> tuple[str, str]:
+    """The subject and text of a message carrying a code, in the page's language. Short, to
+    fit one SMS; it says what the code is for and never to give it to anyone."""
+    if purpose == "reset":
+        subject = _("Your code to choose a new password")
+        text = _("lms: %(code)s is your code to choose a new password. It works for 15 "
+                 "minutes. Never give it to anyone, not even someone who calls from lms.",
+                 code=code)
+    else:
+        subject = _("Your confirmation code")
+        text = _("lms: %(code)s is your confirmation code. It works for 15 minutes. Never "
+                 "give it to anyone, not even someone who calls from lms.", code=code)
+    return subject, text

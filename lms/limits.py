@@ -71,6 +71,9 @@ def storage_state() -> str:
 def init_app(app: Flask) -> None:
     # With Redis down, keep serving with limits counted in each worker's memory (and log
     # it) rather than answer 500 to everyone trying to sign in.
+    # One limiter object serves every app this process builds: say each setting explicitly,
+    # or one app's choice (a test turning limits off) would carry over to the next.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",

@@ -6,11 +6,11 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from lms.content import Catalog
 from lms.models import LessonProgress, QuizAttempt, User
-from lms.services import passwords, record
+from lms.services import org, passwords, record, sessions
 from lms.services.clock import vietnam_date
 from lms.services.passwords import HASHER  # noqa: F401  (tests hash fixtures' passwords)
 
@@ -23,9 +23,15 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class AccountError(ValueError):
     """A rule was broken; `field` and `code` let the form say which and why."""
 
-    def __init__(self, field: str, code: str):
+    def __init__(self, field: str, code: str, more: tuple[tuple[str, str], ...] = ()):
         super().__init__(f"{field}: {code}")
         self.field, self.code = field, code
+        # Every problem found, the first included, so a form can show them all at once.
+        self.problems = ((field, code), *more)
+
+    @classmethod
+    def of(cls, problems: list[tuple[str, str]]) -> "AccountError":
+        return cls(*problems[0], more=tuple(problems[1:]))
 
 
 @dataclass(frozen=True)
@@ -63,18 +69,42 @@ def find_account(session: Session, identifier: Identifier) -> User | None:
     return session.scalar(select(User).where(column == identifier.value))
 
 
+def registration_problems(session: Session, *, identifier: str, full_name: str,
+                          password: str, org_unit_id: int | None,
+                          unit_required: bool = True) -> list[tuple[str, str]]:
+    """Every (field, code) wrong with a sign-up, so the form can show them all at once."""
+    problems = []
+    try:
+        parsed = parse_identifier(identifier)
+    except AccountError as error:
+        parsed = None
+        problems.append((error.field, error.code))
+    else:
+        if find_account(session, parsed):
+            problems.append(("identifier", "taken"))
+    if not " ".join((full_name or "").split()):
+        problems.append(("full_name", "required"))
+    if unit_required and org.learner_unit(session, org_unit_id) is None:
+        problems.append(("org_unit", "choose-unit"))
+    try:
+        check_new_password(password, **({parsed.kind: parsed.value} if parsed else {}))
+    except AccountError as error:
+        problems.append((error.field, error.code))
+    return problems
+
+
 def register(session: Session, *, identifier: str, full_name: str, password: str,
-             birth_year: int | None = None, org_unit_id: int | None = None) -> User:
+             birth_year: int | None = None, org_unit_id: int | None = None,
+             unit_required: bool = True) -> User:
+    problems = registration_problems(session, identifier=identifier, full_name=full_name,
+                                     password=password, org_unit_id=org_unit_id,
+                                     unit_required=unit_required)
+    if problems:
+        raise AccountError.of(problems)
     parsed = parse_identifier(identifier)
-    check_new_password(password, **{parsed.kind: parsed.value})
-    name = " ".join((full_name or "").split())
-    if not name:
-        raise AccountError("full_name", "required")
-    if find_account(session, parsed):
-        raise AccountError("identifier", "taken")
-    user = User(full_name=name, birth_year=birth_year, org_unit_id=org_unit_id,
-                password_hash=passwords.hash_password(password), session_token=secrets.token_hex(16),
-                **{parsed.kind: parsed.value})
+    user = User(full_name=" ".join(full_name.split()), birth_year=birth_year,
+                org_unit_id=org_unit_id, password_hash=passwords.hash_password(password),
+                session_token=secrets.token_hex(16), **{parsed.kind: parsed.value})
     session.add(user)
     session.flush()
     return user
@@ -95,8 +125,11 @@ def authenticate(session: Session, identifier: str, password: str) -> User | Non
 
 
 def end_all_sessions(user: User) -> None:
-    """Every session carrying the old token stops working at its next request."""
+    """Every signed-in device of `user` is signed out at its next request."""
     user.session_token = secrets.token_hex(16)
+    session = object_session(user)
+    if session is not None and user.id is not None:
+        sessions.end_all(session, user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -107,11 +140,25 @@ def change_password(user: User, current: str, new: str) -> None:
     end_all_sessions(user)
 
 
-def update_profile(user: User, full_name: str, org_unit_id: int | None) -> None:
+def chooses_own_unit(user: User) -> bool:
+    """A citizen may move to another commune; a civil servant's or a staff member's unit is
+    their manager's to change (it decides their scope, assignments and targets)."""
+    return user.audience == "citizen" and user.role in ("learner", "trainer")
+
+
+def update_profile(session: Session, user: User, full_name: str, org_unit_id: int | None) -> None:
+    problems = []
     name = " ".join((full_name or "").split())
     if not name:
-        raise AccountError("full_name", "required")
-    user.full_name, user.org_unit_id = name, org_unit_id
+        problems.append(("full_name", "required"))
+    unit_changes = chooses_own_unit(user) and org_unit_id != user.org_unit_id
+    if unit_changes and org.learner_unit(session, org_unit_id) is None:
+        problems.append(("org_unit", "choose-unit"))
+    if problems:
+        raise AccountError.of(problems)
+    user.full_name = name
+    if unit_changes:
+        user.org_unit_id = org_unit_id
 
 
 def export_personal_data(session: Session, user: User, catalog: Catalog) -> dict:

@@ -20,6 +20,7 @@ ACTIONS = (
     "certificate-revoked", "certificate-reissued", "role-granted", "staff-imported",
     "activation-code-issued", "assignment-created", "assignment-removed", "target-created",
     "target-removed", "units-imported", "personal-data-exported", "audit-exported",
+    "reset-code-issued", "password-reset",
 )
 PAGE_SIZE = 100
 

@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import HiddenField, SearchField
+from wtforms.validators import Length
 
 from lms.services.staff_import import (MAX_FILE_BYTES, MAX_ROWS, Column, RowProblem,
                                        StaffFileError)
@@ -94,3 +95,19 @@ class ImportForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     sheet = HiddenField()
     digest = HiddenField()
+
+
+ASSIST_ERRORS = {
+    "out-of-scope": _l("This person is not in one of the units you manage."),
+    "above-your-role": _l("This person holds a role at or above yours: ask an administrator."),
+}
+
+
+class FindPersonForm(FlaskForm):
+    q = SearchField(_l("Phone number, email or name"),
+                    validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+                    render_kw={"autocomplete": "off", "autocapitalize": "off"})
+
+
+class AssistForm(FlaskForm):
+    """Only a button: the CSRF token is all it carries."""

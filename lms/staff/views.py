@@ -8,10 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.access import current_actor, role_required
 from lms.errors import render_error
 from lms.extensions import db
-from lms.services import staff_import
+from lms.models import User
+from lms.services import clock, recovery, staff_import
 from lms.services.staff_import import MAX_FILE_BYTES, StaffFileError, StaffPlan, StaffSheet
-from lms.staff.forms import (ConfirmForm, ImportForm, changes_message, file_error_message,
-                             row_problem_message)
+from lms.staff.forms import (ASSIST_ERRORS, AssistForm, ConfirmForm, FindPersonForm, ImportForm,
+                             changes_message, file_error_message, row_problem_message)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 STAFF_ROLES = ("manager", "organiser", "admin")
@@ -87,3 +88,33 @@ def confirm_import():
         plan = staff_import.plan_staff_import(db.session, sheet, current_user)
         return plan_page(plan, sheet, changed=True), 409
     return render_template("staff/codes.html", plan=plan, issued=issued)
+
+
+@bp.get("/people")
+@role_required(*STAFF_ROLES)
+def find_person():
+    """Assisted recovery, step 1: find the person standing in front of you."""
+    form = FindPersonForm(request.args, meta={"csrf": False})
+    found = (recovery.people_to_assist(db.session, current_user, form.q.data)
+             if form.q.data and form.validate() else None)
+    return render_template("staff/people.html", form=form, found=found, assist=AssistForm())
+
+
+@bp.post("/people/<int:user_id>/code")
+@role_required(*STAFF_ROLES)
+def assist_person(user_id: int):
+    """Step 2: a one-time code printed for them (or a new activation code), in the audit trail."""
+    if not AssistForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(User, user_id) if user_id < 2 ** 31 else None
+    if person is None:
+        abort(404)
+    try:
+        kind, issued = recovery.assist(db.session, current_user, person, current_actor(),
+                                       clock.now())
+    except recovery.AssistError as error:
+        return render_template("staff/people.html", form=FindPersonForm(meta={"csrf": False}),
+                               found=None, assist=AssistForm(),
+                               error=ASSIST_ERRORS[error.code]), 403
+    db.session.commit()
+    return render_template("staff/assist_code.html", kind=kind, issued=issued, person=person)
