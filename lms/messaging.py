@@ -58,7 +58,9 @@ def send(to: str, subject: str, text: str, kind: str) -> Message:
 def to_outbox(config, message: Message) -> None:
     folder = Path(config["LMS_OUTBOX_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{message.sent_at.replace(':', '')[:17]}-{message.channel}-{secrets.token_hex(4)}.json"
+    # Named by the microsecond it was sent, so that a listing is in the order of sending.
+    stamp = message.sent_at.replace(":", "")[:24]
+    name = f"{stamp}-{message.channel}-{secrets.token_hex(4)}.json"
     path = folder / name
     path.write_text(json.dumps(asdict(message), ensure_ascii=False, indent=2), encoding="utf-8")
     path.chmod(0o600)  # it may hold a code
