@@ -156,7 +156,7 @@ class Learners:
         identifier = identifier or f"0912 000 {self.count:03d}"
         response = client.post("/register", data={
             "identifier": identifier, "full_name": name, "password": password,
-            "org_unit": self.unit_id()})
+            "org_unit": self.unit_id(), "consent": "y"})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 

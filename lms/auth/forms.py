@@ -25,6 +25,12 @@ class RegisterForm(UnitPickerMixin, FlaskForm):
                              description=_l("At least 8 characters. A short sentence you can "
                                             "remember is safer than a short word."),
                              render_kw={"autocomplete": "new-password"})
+    consent = BooleanField(_l("I have read the privacy notice above and agree that lms keeps "
+                              "these details for my learning, and that the managers of my "
+                              "commune and units see my name and progress."),
+                           validators=[DataRequired(_l("To create an account, tick this box. "
+                                                       "Without it we keep nothing about "
+                                                       "you."))])
     next = HiddenField()
 
 

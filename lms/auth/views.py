@@ -14,7 +14,7 @@ from lms.extensions import db, limiter
 from lms.i18n import LANGUAGES
 from lms.redirects import safe_next
 from lms.security import sign_in, sign_out
-from lms.services import accounts, clock, recovery, staff_import
+from lms.services import accounts, clock, personal_data, recovery, staff_import
 
 bp = Blueprint("auth", __name__)
 
@@ -64,6 +64,7 @@ def show_problems(form, error: accounts.AccountError) -> None:
 
 def welcome(user, next_page: str | None):
     """After sign-up: signed in, and a code sent to prove the phone number or email."""
+    personal_data.record_consent(db.session, user, request.remote_addr, clock.now())
     issued = recovery.start_proof(db.session, user, clock.now())
     db.session.commit()
     sign_in(user)
@@ -212,6 +213,11 @@ def send_proof_again():
     elif issued:
         flash(_("We could not send the code just now. Please try again in a few minutes."))
     return redirect(url_for("auth.prove"))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("auth/privacy.html")
 
 
 @bp.get("/language/<code>")

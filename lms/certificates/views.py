@@ -70,6 +70,7 @@ def verify(code: str):
         return render_template("certificates/unknown.html", code=code), 404
     return render_template("certificates/verify.html", certificate=certificate,
                            holder=certificates.masked_name(certificate.holder_name),
+                           holder_deleted=certificate.user.deleted_at is not None,
                            competences=[COMPETENCES[c] for c in certificate.competences
                                         if c in COMPETENCES],
                            file_state=request.args.get("file"))

@@ -15,7 +15,8 @@ from lms.extensions import db, limiter
 from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm, SignOutOthersForm
 from lms.models import QuizAttempt
 from lms.security import sign_in
-from lms.services import accounts, assignments, clock, record, recovery, sessions
+from lms.services import (accounts, assignments, clock, personal_data, record, recovery,
+                          sessions)
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -113,7 +114,7 @@ def sign_out_others():
 @bp.get("/data.json")
 @login_required
 def download_data():
-    data = accounts.export_personal_data(db.session, current_user, current_catalog())
+    data = personal_data.export(db.session, current_user, current_catalog(), clock.now())
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=lms-my-data.json",
                              "Cache-Control": "no-store"})
@@ -127,12 +128,14 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(db.session, current_user, form.password.data)
+            personal_data.delete_account(db.session, current_user, form.password.data,
+                                         clock.now())
         except accounts.AccountError as error:
             form.password.errors.append(ACCOUNT_ERRORS[error.code])
         else:
             db.session.commit()
             logout_user()
-            flash(_("Your account and all your data have been deleted."))
+            flash(_("Your account and your data have been deleted. Certificates you earned "
+                    "still verify, with your name masked."))
             return redirect(url_for("learn.index"))
     return render_template("me/delete.html", form=form)

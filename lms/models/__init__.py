@@ -1,5 +1,5 @@
 """Database models, one module per aggregate; importing this registers them all."""
-from lms.models.account import DeviceSession, OneTimeCode
+from lms.models.account import Consent, DeviceSession, OneTimeCode
 from lms.models.audit import AuditEntry
 from lms.models.base import Base
 from lms.models.campaign import Assignment, AssignmentPerson, Target
@@ -11,5 +11,5 @@ from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.user import User
 
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
-           "DailyCompletion", "DeviceSession", "LessonProgress", "OneTimeCode", "OrgUnit",
+           "Consent", "DailyCompletion", "DeviceSession", "LessonProgress", "OneTimeCode", "OrgUnit",
            "QuizAttempt", "ReportSnapshot", "Target", "UnitTally", "User"]

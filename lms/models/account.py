@@ -1,4 +1,5 @@
-"""What keeps an account reachable and safe: one-time codes and the devices signed in."""
+"""What keeps an account reachable, safe and lawful: one-time codes, the devices signed in,
+and the person's consent to the privacy notice."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -45,3 +46,16 @@ class DeviceSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Consent(Base):
+    """The person agreed to this version of the privacy notice, at this moment (Decree
+    356/2025/ND-CP asks that consent be given explicitly and can be shown)."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    address: Mapped[str | None] = mapped_column(String(64))

@@ -45,6 +45,9 @@ class User(UserMixin, Base):
     phone_proven_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     email_proven_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # A deleted account stays only as a pseudonymous holder of its certificates (masked name,
+    # no phone, email or password), so that their codes keep verifying.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     org_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[org_unit_id])
     scope_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[scope_unit_id])

@@ -1,17 +1,15 @@
-"""Accounts: identifiers, passwords, sign-in, sessions, and a learner's own data."""
+"""Accounts: identifiers, sign-up, sign-in, and a person's own details."""
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from lms.content import Catalog
-from lms.models import LessonProgress, QuizAttempt, User
-from lms.services import org, passwords, record, sessions
-from lms.services.clock import vietnam_date
+from lms.models import User
+from lms.services import org, passwords, sessions
 from lms.services.passwords import HASHER  # noqa: F401  (tests hash fixtures' passwords)
 
 # Vietnamese mobile numbers: 0 (or +84) then 3, 5, 7, 8 or 9, then eight digits. ASCII digits
@@ -159,45 +157,3 @@ def update_profile(session: Session, user: User, full_name: str, org_unit_id: in
     user.full_name = name
     if unit_changes:
         user.org_unit_id = org_unit_id
-
-
-def export_personal_data(session: Session, user: User, catalog: Catalog) -> dict:
-    """Everything lms keeps about one learner, for the right of access; completions are the
-    record's (services/record.py), dated by Vietnam's calendar."""
-    lessons = session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id)
-                              .order_by(LessonProgress.completed_at))
-    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
-                               .order_by(QuizAttempt.started_at))
-    return {
-        "account": {
-            "full_name": user.full_name, "phone": user.phone, "email": user.email,
-            "birth_year": user.birth_year, "created_at": user.created_at.isoformat(),
-            "unit": user.org_unit.name if user.org_unit else None, "role": user.role,
-        },
-        "lessons_done": [{"course": p.course_slug, "lesson": p.lesson_slug,
-                          "completed_at": p.completed_at.isoformat()} for p in lessons],
-        "quiz_attempts": [{"course": a.course_slug, "started_at": a.started_at.isoformat(),
-                           "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-                           "score_percent": a.score_percent, "passed": a.passed,
-                           "answers": a.answers} for a in attempts],
-        "courses_completed": [
-            {"course": r.course.slug, "completed_on": r.completed_on.isoformat(),
-             "certificate_code": r.certificate.code}
-            for r in record.course_records(session, user.id, catalog.courses, catalog).values()
-            if r.complete],
-        "certificates": [
-            {"code": c.code, "serial": c.serial, "kind": c.kind, "subject": c.subject_slug,
-             "holder_name": c.holder_name, "issued_on": vietnam_date(c.issued_at).isoformat(),
-             "issued_at": c.issued_at.isoformat(),
-             "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
-             "revoked_reason": c.revoked_reason}
-            for c in record.certificates_held(session, user.id)],
-    }
-
-
-def delete_account(session: Session, user: User, password: str) -> None:
-    if not passwords.verify(user.password_hash, password):
-        raise AccountError("password", "wrong")
-    for model in (LessonProgress, QuizAttempt):
-        session.execute(delete(model).where(model.user_id == user.id))
-    session.delete(user)
