@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import OrgUnit, User
+from lms.models import AuditEntry, OrgUnit, User
 from lms.services.accounts import HASHER
-from tests.conftest import PASSWORD, client_from
+from tests.conftest import PASSWORD, client_from, last_code
 
 # Units from the bundled sample list: HN (province) > HN-HK, HN-BD (wards); DB > DB-MP.
 CSV = ("Họ và tên,Số điện thoại hoặc email,Mã đơn vị,Chức vụ\n"
@@ -225,7 +225,10 @@ def test_a_manager_cannot_change_the_unit_or_position_of_a_fellow_manager(app):
 
 
 def test_an_existing_account_is_updated_not_duplicated_and_keeps_its_password(app, learners):
-    learners.register(identifier="0912345678", name="Nguyễn Văn An")
+    own_phone = learners.register(identifier="0912345678", name="Nguyễn Văn An")
+    # The person proved the number is theirs with the code sent at sign-up.
+    assert own_phone.post("/prove", data={"code": last_code(app, "+84912345678")}
+                          ).status_code == 302
     with app.app_context():
         learner = db.session.scalar(select(User).where(User.phone == "+84912345678"))
         learner.org_unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "HN-BD"))
@@ -419,3 +422,39 @@ def test_the_dry_run_does_not_show_the_name_of_a_unit_outside_the_scope(app):
                           "Ngô Văn Hùng,0987 000 111,DB-MP,\n".encode()).get_data(as_text=True)
     assert "the unit “DB-MP” is not one of the units you manage." in text
     assert "Mường Phăng" not in text
+
+
+def test_an_unproven_self_registered_account_is_never_taken_over_silently(app, learners):
+    squatter = learners.register(identifier="0912345678", name="Kẻ Mạo Danh")
+    client = signed_in(app, "organiser", "HN")
+    dry_run = upload(client, CSV.encode())
+    text = dry_run.get_data(as_text=True)
+    assert "Your decision is needed" in text
+    assert "never proved it is theirs" in text and "“Kẻ Mạo Danh”, not “Nguyễn Văn An”" in text
+    assert people(app)["+84912345678"][3] == "citizen"  # nothing changed
+    page = confirm(client, dry_run)  # imported without choosing: asked again, nothing saved
+    assert page.status_code == 422 and "Choose for every row above" in page.get_data(as_text=True)
+    assert people(app)["+84912345678"][3] == "citizen"
+    fields = dict(re.findall(r'<input id="(sheet|digest)" name="\1" type="hidden" value="([^"]*)"',
+                             text))
+    page = client.post("/staff/import/confirm", data={**fields, "decide-2": "update"})
+    assert page.status_code == 200
+    assert "Nguyễn Văn An" in codes(page)
+    found = people(app)["+84912345678"]
+    assert found[1:4] == ("HN-HK", "Chuyên viên", "civil-servant") and found[4] == "!"
+    assert squatter.get("/me/").status_code == 302  # signed out: the account is not theirs
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "staff-imported")).all()
+        assert any(e.details.get("takeover") for e in entry)
+
+
+def test_a_row_left_out_by_the_manager_changes_nothing(app, learners):
+    learners.register(identifier="0912345678", name="Kẻ Mạo Danh")
+    client = signed_in(app, "organiser", "HN")
+    text = upload(client, CSV.encode()).get_data(as_text=True)
+    fields = dict(re.findall(r'<input id="(sheet|digest)" name="\1" type="hidden" value="([^"]*)"',
+                             text))
+    page = client.post("/staff/import/confirm", data={**fields, "decide-2": "skip"})
+    assert page.status_code == 200
+    assert people(app)["+84912345678"][1:4] == ("HN-BD", None, "citizen")

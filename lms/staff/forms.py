@@ -62,7 +62,23 @@ CHANGES = {
     "position": _l("position"),
     "audience": _l("counted as a civil servant"),
     "code": _l("new activation code"),
+    "takeover": _l("whoever signed up with this number loses the account"),
 }
+
+CONFLICTS = {
+    "name-differs": _l("The account with this phone number or email is named “%(name)s”, "
+                       "not “%(row_name)s”."),
+    "unproven": _l("Someone signed up with this phone number or email and never proved it "
+                   "is theirs: it may not be this person. If you update it, the account "
+                   "gets a new activation code for the person on your list, and whoever "
+                   "signed up loses it."),
+}
+
+
+def conflict_message(row) -> str:
+    return " ".join(str(CONFLICTS[name]) % {"name": row.account_name,
+                                             "row_name": row.source.full_name}
+                    for name in row.conflicts)
 
 
 def file_error_message(error: StaffFileError) -> str:

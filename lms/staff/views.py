@@ -12,7 +12,8 @@ from lms.models import User
 from lms.services import clock, recovery, staff_import
 from lms.services.staff_import import MAX_FILE_BYTES, StaffFileError, StaffPlan, StaffSheet
 from lms.staff.forms import (ASSIST_ERRORS, AssistForm, ConfirmForm, FindPersonForm, ImportForm,
-                             changes_message, file_error_message, row_problem_message)
+                             changes_message, conflict_message, file_error_message,
+                             row_problem_message)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 STAFF_ROLES = ("manager", "organiser", "admin")
@@ -43,9 +44,12 @@ def import_page(form: ImportForm, error: str | None = None, status: int | None =
                                                                         else 200)
 
 
-def plan_page(plan: StaffPlan, sheet: StaffSheet, changed: bool = False):
+def plan_page(plan: StaffPlan, sheet: StaffSheet, changed: bool = False,
+              decisions: dict[int, str] | None = None, asked: bool = False):
     confirm = ConfirmForm(sheet=staff_import.encode_sheet(sheet), digest=plan.digest)
     return render_template("staff/plan.html", plan=plan, confirm=confirm, changed=changed,
+                           decisions=decisions or {}, asked=asked,
+                           conflict_message=conflict_message,
                            row_problem_message=row_problem_message,
                            changes_message=changes_message)
 
@@ -77,15 +81,19 @@ def confirm_import():
         sheet = staff_import.decode_sheet(form.sheet.data or "")
     except StaffFileError:
         abort(400)
-    plan = staff_import.plan_staff_import(db.session, sheet, current_user)
-    if not plan.ok or plan.digest != form.digest.data:
+    decisions = staff_import.parse_decisions(request.form.items())
+    plan = staff_import.plan_staff_import(db.session, sheet, current_user, decisions=decisions)
+    if plan.digest != form.digest.data or plan.has_problems:
         return plan_page(plan, sheet, changed=True), 409
+    if not plan.ok:  # a choice left unmade: ask again, keeping the ones made
+        return plan_page(plan, sheet, decisions=decisions, asked=True), 422
     try:
         issued = staff_import.apply_staff_import(db.session, plan, current_actor())
         db.session.commit()
     except IntegrityError:  # someone imported the same people at the same moment
         db.session.rollback()
-        plan = staff_import.plan_staff_import(db.session, sheet, current_user)
+        plan = staff_import.plan_staff_import(db.session, sheet, current_user,
+                                              decisions=decisions)
         return plan_page(plan, sheet, changed=True), 409
     return render_template("staff/codes.html", plan=plan, issued=issued)
 
