@@ -65,7 +65,7 @@ def test_a_taken_phone_number_is_refused_in_any_spelling(client, learners):
 def test_sign_up_returns_the_learner_to_where_they_were(client, learners):
     response = client.post("/register", data={
         "identifier": "0987654321", "full_name": "Trần Văn Ba", "password": PASSWORD,
-        "org_unit": learners.unit_id(), "next": "/courses/ai-basics/chatbots/"})
+        "org_unit": learners.unit_id(), "consent": "y", "next": "/courses/ai-basics/chatbots/"})
     # First the page that confirms the number, whose "later" link leads back to the lesson.
     assert response.headers["Location"] == "/prove?next=/courses/ai-basics/chatbots/"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -75,7 +75,7 @@ def test_sign_up_returns_the_learner_to_where_they_were(client, learners):
 def test_sign_up_never_redirects_to_another_site(client, learners):
     response = client.post("/register", data={
         "identifier": "0987654322", "full_name": "Lê Thị Cúc", "password": PASSWORD,
-        "org_unit": learners.unit_id(), "next": "//evil.example/phish"})
+        "org_unit": learners.unit_id(), "consent": "y", "next": "//evil.example/phish"})
     assert response.headers["Location"] == "/prove"
     page = client.get("/prove?next=//evil.example/phish").get_data(as_text=True)
     assert 'href="//evil.example' not in page and 'href="/me/"' in page
