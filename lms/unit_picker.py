@@ -27,8 +27,8 @@ class UnitPickerMixin:
     province = SelectField(_l("Your province or city"), coerce=optional_id, validate_choice=False)
     org_unit = SelectField(_l("Your commune or ward"), coerce=optional_id, validate_choice=False,
                            validators=[InputRequired(_l("Choose your commune or ward."))],
-                           description=_l("Where you live or work: your commune's managers "
-                                          "see your progress."))
+                           description=_l("The managers of your commune or ward see your "
+                                          "progress."))
     choose_province = SubmitField(_l("Show its communes and wards"))
 
 
