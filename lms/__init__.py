@@ -27,12 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms import catalog, cli, db, errors, i18n, limits, messaging, security
     from lms.extensions import cache, csrf
 
+    # Settings that cannot work refuse to start before anything touches the database.
+    messaging.init_app(app)
     db.init_app(app, after_upgrade=_seed_sample_units if app.config.get(
         "LMS_SEED_SAMPLE_UNITS", True) else None)
     cache.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)
-    messaging.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)
