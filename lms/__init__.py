@@ -23,17 +23,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import catalog, cli, db, errors, i18n, security
-    from lms.extensions import cache, csrf, limiter
+    from lms import catalog, cli, db, errors, i18n, limits, messaging, security
+    from lms.extensions import cache, csrf
     from lms.routing import DatabaseIdConverter
 
     app.url_map.converters["id"] = DatabaseIdConverter  # before any blueprint's rules use it
 
+    # Settings that cannot work refuse to start before anything touches the database.
+    messaging.init_app(app)
     db.init_app(app, after_upgrade=_seed_sample_units if app.config.get(
         "LMS_SEED_SAMPLE_UNITS", True) else None)
     cache.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)

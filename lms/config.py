@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -59,6 +60,8 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "REMEMBER_COOKIE_NAME": "remember_token",
+        # "Keep me signed in" lasts at most 30 days; each device's session row ends with it.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
@@ -81,6 +84,23 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # production content changes with a graceful reload (`kill -HUP` to gunicorn).
         "LMS_CONTENT_RELOAD": _flag(environ.get("LMS_CONTENT_RELOAD"),
                                     default=env == "development"),
+        # Where codes and, later, reminders go (lms/messaging.py): "outbox" writes each message
+        # to LMS_OUTBOX_DIR for developers and tests; production sends by SMS gateway and SMTP.
+        "LMS_SMS_BACKEND": environ.get("LMS_SMS_BACKEND") or "outbox",
+        "LMS_EMAIL_BACKEND": environ.get("LMS_EMAIL_BACKEND") or "outbox",
+        "LMS_OUTBOX_DIR": environ.get("LMS_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
+        "LMS_SMS_GATEWAY_URL": environ.get("LMS_SMS_GATEWAY_URL"),
+        "LMS_SMS_GATEWAY_TOKEN": environ.get("LMS_SMS_GATEWAY_TOKEN"),
+        # JSON with {to} (+84...), {national} (09...) and {text}, as the provider's API wants it.
+        "LMS_SMS_GATEWAY_BODY": environ.get("LMS_SMS_GATEWAY_BODY"),
+        "MAIL_SERVER": environ.get("LMS_SMTP_HOST", "localhost"),
+        "MAIL_PORT": int(environ.get("LMS_SMTP_PORT") or 25),
+        "MAIL_USERNAME": environ.get("LMS_SMTP_USER"),
+        "MAIL_PASSWORD": environ.get("LMS_SMTP_PASSWORD"),
+        "MAIL_USE_TLS": _flag(environ.get("LMS_SMTP_STARTTLS"), default=False),
+        "MAIL_USE_SSL": _flag(environ.get("LMS_SMTP_SSL"), default=False),
+        "MAIL_DEFAULT_SENDER": environ.get("LMS_MAIL_FROM", "lms <no-reply@localhost>"),
+        "MAIL_TIMEOUT": 10,
         "BABEL_DEFAULT_LOCALE": "vi",
         "CACHE_TYPE": "SimpleCache",
         "CACHE_THRESHOLD": 5000,

@@ -1,12 +1,14 @@
 """Response headers every page carries (caching included), requests refused at the door, and
-the session loader that enforces sign-outs."""
+signing a device in and out."""
 from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user, login_user, logout_user
 
 from lms.extensions import db, limiter, login_manager
 from lms.models import User
+from lms.services import clock, sessions
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -82,12 +84,35 @@ class SessionInterface(SecureCookieSessionInterface):
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Session ids are "<user id>:<session token>"; a rotated token signs the session out."""
+    """Session ids are "<user id>:<device token>"; a device signed out has no row any more."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit() and token) or len(user_id) > 12:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user and token and user.session_token == token else None
+    user = sessions.find(db.session, int(user_id), token, clock.now())
+    if user is not None:
+        user.device_token = token
+    return user
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Signs `user` in on this device under a new identifier: whatever the session held
+    before (but the language) is dropped, so no one can plant a session and then use it."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    user.device_token = sessions.start(db.session, user, clock.now(),
+                                       request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def sign_out() -> None:
+    """Signs this device out; the person's other devices stay signed in."""
+    if current_user.is_authenticated and current_user.device_token:
+        sessions.end(db.session, current_user.device_token)
+        db.session.commit()
+    logout_user()
 
 
 @limiter.request_filter

@@ -43,7 +43,8 @@ def test_a_broken_course_leaves_the_site_up_with_the_valid_ones(make_app, tmp_pa
 
 def test_healthz_answers_200_when_the_database_is_reachable(client):
     response = client.get("/healthz")
-    assert (response.status_code, response.get_json()) == (200, {"status": "ok"})
+    assert (response.status_code, response.get_json()) == (
+        200, {"status": "ok", "database": "ok", "rate_limits": "per-process"})
 
 
 def test_healthz_answers_503_when_the_database_is_not(make_app, tmp_path):

@@ -52,8 +52,8 @@ def status_everywhere(app, user_id: int, unit_path: str) -> dict[str, bool]:
         index = columns.index(completions.Column("course_completed", COURSE))
         rows = {row[0]: row for row in completions.person_rows(db.session, unit_path, catalog,
                                                                 today)}
-        from lms.services import accounts
-        data = accounts.export_personal_data(db.session, user, catalog)
+        from lms.services import personal_data
+        data = personal_data.export(db.session, user, catalog, clock.now())
         (summary,) = [s for s in assignments.summaries(db.session, unit_path, catalog, today)
                       if s.assignment.subject_slug == COURSE]
         (mine,) = [a for a in assignments.for_learner(db.session, user, catalog, today)

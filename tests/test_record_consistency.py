@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from lms.content.schema import AttemptRules
 from lms.extensions import db
 from lms.models import Certificate, OrgUnit, User
-from lms.services import (accounts, assignments, audit, certificates, clock, completions,
+from lms.services import (assignments, audit, certificates, clock, completions, personal_data,
                           quizzes, record, report_snapshot, reports)
 from lms.services.org import add_units
 
@@ -206,7 +206,7 @@ def check_every_reader(session, catalog, model, people, unit, today):
         page = record.course_records(session, learner.id, catalog.courses, catalog)
         mine = {(a.assignment.subject_kind, a.assignment.subject_slug): a.done
                 for a in assignments.for_learner(session, learner, catalog, today)}
-        data = accounts.export_personal_data(session, learner, catalog)
+        data = personal_data.export(session, learner, catalog, clock.now())
         held = record.programs_held(session, learner.id, today)
         row = rows[learner.full_name]
         for course in catalog.courses:

@@ -1,56 +1,83 @@
-"""Signing up, in and out, and choosing the interface language."""
+"""Signing up, in and out, proving a phone or email, getting back in, choosing the language."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from lms.account_messages import ACCOUNT_ERRORS
-from lms.auth.forms import ActivateForm, LoginForm, RegisterForm
+from lms import limits, messaging, unit_picker
+from lms.account_messages import ACCOUNT_ERRORS, code_message
+from lms.auth.forms import (ActivateForm, ForgotForm, LoginForm, ProveForm, RegisterForm,
+                            ResetForm, SendAgainForm)
 from lms.extensions import db, limiter
 from lms.i18n import LANGUAGES
 from lms.redirects import safe_next
-from lms.services import accounts, org, staff_import
+from lms.security import sign_in, sign_out
+from lms.services import accounts, clock, personal_data, recovery, staff_import
 
 bp = Blueprint("auth", __name__)
 
 
-def account_key() -> str:
-    """Rate-limit key for the account being tried, whatever way its number is written."""
-    raw = request.form.get("identifier", "")
+def send_code(issued: recovery.IssuedCode, purpose: str) -> bool:
+    """Sends a code by SMS or email; False (and logged) when the backend failed."""
+    subject, text = code_message(purpose, issued.code)
     try:
-        return "account:" + accounts.parse_identifier(raw).value
-    except accounts.AccountError:
-        return "account:" + raw.strip().lower()
+        messaging.send(issued.target, subject, text, kind=f"{purpose}-code")
+    except messaging.SendError as error:
+        current_app.logger.error("could not send a %s code: %s", purpose, error)
+        return False
+    return True
 
 
-# Generous per address: a community digital point signs up many people from one connection.
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", key_func=account_key, methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limiter.limit(limits.SIGN_UP, key_func=limits.address_and_account, methods=["POST"])
+@limiter.limit(limits.SIGN_UP_PER_ADDRESS, key_func=limits.address, methods=["POST"])
 def register():
     form = RegisterForm(next=request.args.get("next"))
-    form.org_unit.choices = org.grouped_unit_choices(db.session)
-    if form.validate_on_submit():
+    unit_picker.fill(form, db.session)
+    if request.method == "POST" and not unit_picker.only_choosing_province(form):
+        form.validate_on_submit()  # the field rules; the account rules come next, all shown
         try:
             user = accounts.register(
                 db.session, identifier=form.identifier.data, full_name=form.full_name.data,
                 password=form.password.data, birth_year=form.birth_year.data,
-                org_unit_id=form.org_unit.data)
+                org_unit_id=form.org_unit.data, unit_required=bool(form.province.choices[1:]))
         except accounts.AccountError as error:
-            getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
+            show_problems(form, error)
         else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome, %(name)s! Your progress is now saved.", name=user.full_name))
-            return redirect(safe_next(form.next.data, url_for("me.index")))
+            if not form.errors:
+                return welcome(user, form.next.data)
+            db.session.rollback()
     return render_template("auth/register.html", form=form)
 
 
+def show_problems(form, error: accounts.AccountError) -> None:
+    for field, code in error.problems:
+        errors = getattr(form, field).errors
+        if isinstance(errors, tuple):  # WTForms keeps a field that was not validated as ()
+            errors = getattr(form, field).errors = list(errors)
+        message = ACCOUNT_ERRORS[code]
+        if str(message) not in map(str, errors):
+            errors.append(message)
+
+
+def welcome(user, next_page: str | None):
+    """After sign-up: signed in, and a code sent to prove the phone number or email."""
+    personal_data.record_consent(db.session, user, request.remote_addr, clock.now())
+    issued = recovery.start_proof(db.session, user, clock.now())
+    db.session.commit()
+    sign_in(user)
+    flash(_("Welcome, %(name)s! Your progress is now saved.", name=user.full_name))
+    if issued and send_code(issued, "prove"):
+        return redirect(url_for("auth.prove", next=safe_next(next_page, "") or None))
+    return redirect(safe_next(next_page, url_for("me.index")))
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", key_func=account_key, methods=["POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+@limiter.limit(limits.SIGN_IN, key_func=limits.address_and_account, methods=["POST"],
+               deduct_when=limits.failed)
+@limiter.limit(limits.PER_ADDRESS, key_func=limits.address, methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
@@ -60,16 +87,15 @@ def login():
             form.password.errors.append(_("The phone number, email or password is not correct."))
         else:
             db.session.commit()  # a password hash upgraded on sign-in
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("me.index")))
     return render_template("auth/login.html", form=form)
 
 
-# The day limit keeps guessing an 8-digit code hopeless over its 30 days; the per-address
-# limit leaves room for a whole office activating together after a training session.
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit("10 per minute;30 per day", key_func=account_key, methods=["POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limits.CODE_ENTRY, key_func=limits.address_and_account, methods=["POST"],
+               deduct_when=limits.failed)
+@limiter.limit(limits.PER_ADDRESS, key_func=limits.address, methods=["POST"])
 def activate():
     """Imported staff choose their first password with the code their manager gave them."""
     form = ActivateForm()
@@ -86,7 +112,7 @@ def activate():
                                           "unit's manager for a new code."))
         else:
             db.session.commit()
-            login_user(user)
+            sign_in(user)
             flash(_("Your account is ready. Welcome, %(name)s!", name=user.full_name))
             return redirect(url_for("me.index"))
     return render_template("auth/activate.html", form=form)
@@ -95,11 +121,103 @@ def activate():
 @bp.post("/logout")
 @login_required
 def logout():
-    accounts.end_all_sessions(current_user)
-    db.session.commit()
-    logout_user()
-    flash(_("You have signed out on every device."))
+    sign_out()
+    flash(_("You have signed out on this device."))
     return redirect(url_for("learn.index"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(limits.CODE_REQUEST, key_func=limits.address_and_account, methods=["POST"])
+@limiter.limit(limits.CODE_REQUEST_PER_ADDRESS, key_func=limits.address, methods=["POST"])
+def forgot():
+    """Quên mật khẩu: a code by SMS or email to the identifier the person signs in with."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        try:
+            accounts.parse_identifier(form.identifier.data)
+        except accounts.AccountError as error:
+            form.identifier.errors.append(ACCOUNT_ERRORS[error.code])
+        else:
+            issued = recovery.request_reset(db.session, form.identifier.data, clock.now())
+            db.session.commit()
+            if issued:
+                send_code(issued, "reset")
+            # The same answer whether or not an account exists.
+            session["reset_identifier"] = form.identifier.data.strip()
+            flash(_("If an account signs in with this phone number or email, we have sent it "
+                    "a code. It can take a minute to arrive."))
+            return redirect(url_for("auth.reset"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(limits.CODE_ENTRY, key_func=limits.address_and_account, methods=["POST"],
+               deduct_when=limits.failed)
+@limiter.limit(limits.PER_ADDRESS, key_func=limits.address, methods=["POST"])
+def reset():
+    """A new password with a code that was sent, or printed by a manager."""
+    form = ResetForm(identifier=session.get("reset_identifier"))
+    if form.validate_on_submit():
+        try:
+            user = recovery.reset_password(db.session, form.identifier.data, form.code.data,
+                                           form.password.data, request.remote_addr,
+                                           clock.now())
+        except accounts.AccountError as error:
+            getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
+            db.session.commit()  # a wrong try counts against the code
+        else:
+            db.session.commit()
+            sign_in(user)
+            flash(_("Your new password is set. You are signed in, and signed out everywhere "
+                    "else."))
+            return redirect(url_for("me.index"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/prove", methods=["GET", "POST"])
+@login_required
+@limiter.limit(limits.CODE_ENTRY, key_func=limits.signed_in_person, methods=["POST"],
+               deduct_when=limits.failed)
+def prove():
+    """Confirms the phone number or email the person signed up with, by the code sent to it."""
+    target = recovery.unproven_identifier(current_user)
+    if target is None:
+        return redirect(url_for("me.settings"))
+    form = ProveForm()
+    if form.validate_on_submit():
+        try:
+            recovery.prove(db.session, current_user, form.code.data, clock.now())
+        except accounts.AccountError as error:
+            form.code.errors.append(ACCOUNT_ERRORS[error.code])
+            db.session.commit()  # a wrong try counts against the code
+        else:
+            db.session.commit()
+            flash(_("Thank you: your phone number or email is confirmed."))
+            return redirect(safe_next(request.args.get("next"), url_for("me.index")))
+    return render_template("auth/prove.html", form=form, again=SendAgainForm(), target=target,
+                           next=safe_next(request.args.get("next"), "") or None,
+                           later=safe_next(request.args.get("next"), url_for("me.index"))
+                           ), 422 if form.errors else 200
+
+
+@bp.post("/prove/send")
+@login_required
+@limiter.limit(limits.CODE_REQUEST, key_func=limits.signed_in_person)
+def send_proof_again():
+    if not SendAgainForm().validate_on_submit():
+        abort(400)
+    issued = recovery.start_proof(db.session, current_user, clock.now())
+    db.session.commit()
+    if issued and send_code(issued, "prove"):
+        flash(_("We have sent a new code. The earlier one no longer works."))
+    elif issued:
+        flash(_("We could not send the code just now. Please try again in a few minutes."))
+    return redirect(url_for("auth.prove"))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("auth/privacy.html")
 
 
 @bp.get("/language/<code>")

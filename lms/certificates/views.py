@@ -84,6 +84,7 @@ def verify_page(certificate, file_state: str | None = None) -> str:
     """`file_state` says what an uploaded file is ("current" or "replaced"); None: no upload."""
     return render_template("certificates/verify.html", certificate=certificate,
                            holder=certificates.masked_name(certificate.holder_name),
+                           holder_deleted=certificate.user.deleted_at is not None,
                            competences=[COMPETENCES[c] for c in certificate.competences
                                         if c in COMPETENCES],
                            file_state=file_state)

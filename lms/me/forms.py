@@ -1,16 +1,16 @@
 """A learner's own settings."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from lms.unit_picker import UnitPickerMixin
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(UnitPickerMixin, FlaskForm):
     full_name = StringField(_l("Full name"),
                             validators=[DataRequired(_l("Please fill this in.")), Length(max=200)],
                             render_kw={"autocomplete": "name"})
-    org_unit = SelectField(_l("Your commune or ward"), coerce=int,
-                           validators=[InputRequired(_l("Choose your commune or ward."))])
 
 
 class PasswordForm(FlaskForm):
@@ -28,3 +28,7 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password, to confirm"),
                              validators=[DataRequired(_l("Please fill this in."))],
                              render_kw={"autocomplete": "current-password"})
+
+
+class SignOutOthersForm(FlaskForm):
+    """Only a button: the CSRF token is all it carries."""

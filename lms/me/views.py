@@ -5,15 +5,18 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
+from lms import limits, unit_picker
 from lms.account_messages import ACCOUNT_ERRORS
 from lms.catalog import current_catalog
-from lms.extensions import db
-from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm
+from lms.extensions import db, limiter
+from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm, SignOutOthersForm
 from lms.models import QuizAttempt
-from lms.services import accounts, assignments, clock, org, record
+from lms.security import sign_in
+from lms.services import (accounts, assignments, clock, personal_data, record, recovery,
+                          sessions)
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -37,9 +40,13 @@ def settings_page(profile: ProfileForm | None = None, password: PasswordForm | N
                   status: int = 200):
     profile = profile or ProfileForm(prefix="profile", full_name=current_user.full_name,
                                      org_unit=current_user.org_unit_id)
-    profile.org_unit.choices = org.grouped_unit_choices(db.session)
+    unit_picker.fill(profile, db.session, current_user.org_unit_id)
     password = password or PasswordForm(prefix="password")
-    return render_template("me/settings.html", profile=profile, password=password), status
+    return render_template("me/settings.html", profile=profile, password=password,
+                           others=SignOutOthersForm(prefix="others"),
+                           own_unit=accounts.chooses_own_unit(current_user),
+                           unproven=recovery.unproven_identifier(current_user),
+                           devices=sessions.count(db.session, current_user, clock.now())), status
 
 
 @bp.get("/settings")
@@ -52,10 +59,21 @@ def settings():
 @login_required
 def save_profile():
     form = ProfileForm(prefix="profile")
-    form.org_unit.choices = org.grouped_unit_choices(db.session)
-    if not form.validate_on_submit():
+    if unit_picker.only_choosing_province(form):
+        return settings_page(profile=form)
+    if not accounts.chooses_own_unit(current_user):
+        form.org_unit.validators = ()  # not theirs to change: the service keeps it too
+    valid = form.validate_on_submit()
+    unit_picker.fill(form, db.session)
+    try:
+        accounts.update_profile(db.session, current_user, form.full_name.data, form.org_unit.data)
+    except accounts.AccountError as error:
+        for field, code in error.problems:
+            getattr(form, field).errors = [*getattr(form, field).errors, ACCOUNT_ERRORS[code]]
+        valid = False
+    if not valid:
+        db.session.rollback()
         return settings_page(profile=form, status=422)
-    accounts.update_profile(current_user, form.full_name.data, form.org_unit.data)
     db.session.commit()
     flash(_("Your details are saved."))
     return redirect(url_for("me.settings"))
@@ -63,6 +81,8 @@ def save_profile():
 
 @bp.post("/settings/password")
 @login_required
+@limiter.limit(limits.REAUTHENTICATION, key_func=limits.signed_in_person,
+               deduct_when=limits.failed)
 def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
@@ -73,32 +93,48 @@ def change_password():
             field.errors.append(ACCOUNT_ERRORS[error.code])
         else:
             db.session.commit()
-            login_user(current_user)  # this session carries the new token; all others end
+            sign_in(current_user)  # a new session here; every other device is signed out
             flash(_("Your password is changed. Other devices have been signed out."))
             return redirect(url_for("me.settings"))
     return settings_page(password=form, status=422)
 
 
+@bp.post("/settings/sign-out-others")
+@login_required
+def sign_out_others():
+    """For a lost or shared phone: every device but this one is signed out."""
+    if not SignOutOthersForm(prefix="others").validate_on_submit():
+        return settings_page(status=400)
+    ended = sessions.end_others(db.session, current_user, current_user.device_token)
+    db.session.commit()
+    flash(_("Signed out on %(count)d other devices.", count=ended))
+    return redirect(url_for("me.settings"))
+
+
 @bp.get("/data.json")
 @login_required
 def download_data():
-    data = accounts.export_personal_data(db.session, current_user, current_catalog())
+    data = personal_data.export(db.session, current_user, current_catalog(), clock.now())
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=lms-my-data.json"})
 
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@limiter.limit(limits.REAUTHENTICATION, key_func=limits.signed_in_person, methods=["POST"],
+               deduct_when=limits.failed)
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(db.session, current_user, form.password.data)
+            personal_data.delete_account(db.session, current_user, form.password.data,
+                                         clock.now())
         except accounts.AccountError as error:
             form.password.errors.append(ACCOUNT_ERRORS[error.code])
         else:
             db.session.commit()
             logout_user()
-            flash(_("Your account and all your data have been deleted."))
+            flash(_("Your account and your data have been deleted. Certificates you earned "
+                    "still verify, with your name masked."))
             return redirect(url_for("learn.index"))
     return render_template("me/delete.html", form=form)

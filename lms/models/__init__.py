@@ -1,4 +1,5 @@
 """Database models, one module per aggregate; importing this registers them all."""
+from lms.models.account import Consent, DeviceSession, OneTimeCode
 from lms.models.audit import AuditEntry
 from lms.models.base import Base
 from lms.models.campaign import Assignment, AssignmentPerson, Target
@@ -11,6 +12,6 @@ from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.user import User
 
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
-           "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion",
-           "LessonProgress", "OrgUnit", "QuizAttempt", "ReportSnapshot", "Target", "UnitTally",
-           "User"]
+           "Consent", "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion",
+           "DeviceSession", "LessonProgress", "OneTimeCode", "OrgUnit", "QuizAttempt",
+           "ReportSnapshot", "Target", "UnitTally", "User"]

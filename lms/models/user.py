@@ -40,10 +40,20 @@ class User(UserMixin, Base):
     activation_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Changing this value signs the account out of every session that still carries the old one.
     session_token: Mapped[str] = mapped_column(String(64))
+    # Set when a one-time code sent to (or printed for) the number or address was used: until
+    # then an identifier is only a claim (see README, "Proven phone numbers and emails").
+    phone_proven_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_proven_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # A deleted account stays only as a pseudonymous holder of its certificates (masked name,
+    # no phone, email or password), so that their codes keep verifying.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     org_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[org_unit_id])
     scope_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[scope_unit_id])
 
+    # The signed-in device's token (services/sessions.py), set at sign-in and by the loader.
+    device_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.device_token}"

@@ -38,6 +38,12 @@ def can_see_unit(session: Session, user: User, unit: OrgUnit) -> bool:
     return path is not None and unit.path.startswith(path)
 
 
+def may_change_person(staff: User, person: User) -> bool:
+    """Administrators may change anyone; others only people below their own role, so a
+    manager cannot move a fellow manager or an organiser out of their responsibilities."""
+    return staff.role == "admin" or ROLES.index(person.role) < ROLES.index(staff.role)
+
+
 class RoleError(ValueError):
     """A role cannot be granted as asked; the message says why, in plain words."""
 

@@ -58,6 +58,34 @@ def learner_unit_choices(session: Session) -> list[UnitChoice]:
     return [UnitChoice(*row) for row in rows]
 
 
+def provinces_with_learner_units(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of each province that has communes or wards, for the picker's first step."""
+    province = OrgUnit.__table__.alias("province")
+    rows = session.execute(
+        select(province.c.id, province.c.name).distinct()
+        .join(OrgUnit, OrgUnit.parent_id == province.c.id)
+        .where(OrgUnit.kind.in_(LEARNER_UNIT_KINDS)).order_by(province.c.name))
+    return [tuple(row) for row in rows]
+
+
+def learner_units_in(session: Session, province_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of the communes and wards of one province, for the picker's second step."""
+    if province_id is None:
+        return []
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.parent_id == province_id, OrgUnit.kind.in_(LEARNER_UNIT_KINDS))
+        .order_by(OrgUnit.name))
+    return [tuple(row) for row in rows]
+
+
+def learner_unit(session: Session, unit_id: int | None) -> OrgUnit | None:
+    """The commune or ward with this id, or None if it is not one a learner can belong to."""
+    if unit_id is None or not 0 < unit_id < 2 ** 31:
+        return None
+    unit = session.get(OrgUnit, unit_id)
+    return unit if unit is not None and unit.kind in LEARNER_UNIT_KINDS else None
+
+
 def grouped_unit_choices(session: Session) -> dict[str, list[tuple[int, str]]]:
     """{province: [(unit id, name), ...]}, as a grouped select field takes them."""
     grouped: dict[str, list[tuple[int, str]]] = {}

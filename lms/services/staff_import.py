@@ -25,6 +25,7 @@ from lms.services import access, audit
 from lms.services.accounts import (HASHER, AccountError, Identifier, check_new_password,
                                    end_all_sessions, find_account, parse_identifier)
 from lms.services.org_import import clean
+from lms.services.passwords import hash_password
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # An XLSX is a zip, and a few kilobytes can unpack into gigabytes: before openpyxl sees it,
@@ -98,14 +99,21 @@ class RowProblem:
 @dataclass(frozen=True)
 class PlannedRow:
     source: StaffRow
-    action: str  # create, update, unchanged or error
-    changes: tuple[str, ...] = ()  # for update: unit, position, audience, code
+    action: str  # create, update, unchanged, error, decide (the manager chooses) or skipped
+    changes: tuple[str, ...] = ()  # for update: unit, position, audience, code, takeover
     problems: tuple[RowProblem, ...] = ()
     user_id: int | None = None
     unit_id: int | None = None
     unit_name: str = ""
     identifier: Identifier | None = None
     issue_code: bool = False
+    # Why the existing account may not be this person: name-differs, unproven (signed up by
+    # someone, with a number never proven). Nothing changes until the manager decides.
+    conflicts: tuple[str, ...] = ()
+    account_name: str = ""  # the existing account's name, shown beside the file's
+
+
+DECISIONS = ("update", "skip")
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,16 @@ class StaffPlan:
     columns: dict[str, Column]
 
     @property
+    def has_problems(self) -> bool:
+        return any(row.problems for row in self.rows)
+
+    @property
+    def undecided(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.action == "decide"]
+
+    @property
     def ok(self) -> bool:
-        return bool(self.rows) and not any(row.problems for row in self.rows)
+        return bool(self.rows) and not self.has_problems and not self.undecided
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -123,7 +139,10 @@ class StaffPlan:
     @property
     def digest(self) -> str:
         """Changes when what the import would do changes, e.g. someone imported in between."""
-        actions = [[row.source.row, row.action, row.user_id, row.unit_id, list(row.changes)]
+        # A row to decide counts as "decide" whatever was chosen, so the choice made on the
+        # dry-run page does not look like a change since the dry run.
+        actions = [[row.source.row, "decide" if row.conflicts else row.action, row.user_id,
+                    row.unit_id, [] if row.conflicts else list(row.changes)]
                    for row in self.rows]
         return hashlib.sha256(json.dumps(actions).encode()).hexdigest()
 
@@ -329,9 +348,27 @@ def needs_code(user: User, now: datetime) -> bool:
         or _as_utc(user.activation_expires_at) <= now)
 
 
+def parse_decisions(fields) -> dict[int, str]:
+    """{row: "update" or "skip"} from the dry-run form's "decide-<row>" fields; others ignored."""
+    decisions = {}
+    for name, value in fields:
+        number = name.removeprefix("decide-")
+        if name.startswith("decide-") and number.isascii() and number.isdigit() \
+                and len(number) < 8 and value in DECISIONS:
+            decisions[int(number)] = value
+    return decisions
+
+
+def _name_key(name: str) -> str:
+    return header_key(name or "")
+
+
 def plan_staff_import(session: Session, sheet: StaffSheet, uploader: User,
-                      now: datetime | None = None) -> StaffPlan:
-    """What importing `sheet` would do for each row, as `uploader` may; writes nothing."""
+                      now: datetime | None = None,
+                      decisions: dict[int, str] | None = None) -> StaffPlan:
+    """What importing `sheet` would do for each row, as `uploader` may; writes nothing.
+    `decisions` are the manager's choices for rows whose account may not be this person."""
+    decisions = decisions or {}
     now = now or datetime.now(timezone.utc)
     codes = {row.unit_code for row in sheet.rows if row.unit_code}
     units = {unit.code: unit for unit in
@@ -378,7 +415,10 @@ def plan_staff_import(session: Session, sheet: StaffSheet, uploader: User,
                     access.can_see_unit(session, uploader, user.org_unit) if user.org_unit
                     else access.scope_path(session, uploader) == ""):
                 problems.append(RowProblem("identifier", "person-out-of-scope"))
-        planned.append(_planned_row(row, problems, unit, identifier, user, now))
+            elif user is not None and not access.may_change_person(uploader, user):
+                problems.append(RowProblem("identifier", "person-above-your-role"))
+        planned.append(_planned_row(row, problems, unit, identifier, user, now,
+                                    decisions.get(row.row)))
     return StaffPlan(tuple(planned), sheet.columns)
 
 
@@ -395,22 +435,45 @@ def _accounts(session: Session, identifiers: list[Identifier]) -> dict[Identifie
     return found
 
 
+def conflicts_of(user: User, row: StaffRow, identifier: Identifier) -> tuple[str, ...]:
+    """Why an existing account may belong to someone else than the person on this row."""
+    proven = user.phone_proven_at if identifier.kind == "phone" else user.email_proven_at
+    return tuple(name for name, found in (
+        ("name-differs", _name_key(user.full_name) != _name_key(row.full_name)),
+        # Signed up by someone (not imported), with a number or address never proven.
+        ("unproven", user.audience != AUDIENCE and user.password_hash != NOT_ACTIVATED
+         and proven is None)) if found)
+
+
 def _planned_row(row: StaffRow, problems: list[RowProblem], unit: OrgUnit | None,
-                 identifier: Identifier | None, user: User | None, now: datetime) -> PlannedRow:
+                 identifier: Identifier | None, user: User | None, now: datetime,
+                 decision: str | None = None) -> PlannedRow:
     unit_name = unit.name if unit else ""
     if problems:
         return PlannedRow(row, "error", problems=tuple(problems), unit_name=unit_name)
     if user is None:
         return PlannedRow(row, "create", unit_id=unit.id, unit_name=unit_name,
                           identifier=identifier, issue_code=True)
+    conflicts = conflicts_of(user, row, identifier)
+    # Taking over an unproven account: whoever signed up with the number loses it; the person
+    # on the list activates it with a new code.
+    takeover = "unproven" in conflicts
     changes = tuple(name for name, differs in (
         ("unit", user.org_unit_id != unit.id),
         ("position", (user.position or "") != row.position),
         ("audience", user.audience != AUDIENCE),
-        ("code", needs_code(user, now))) if differs)
-    return PlannedRow(row, "update" if changes else "unchanged", changes, user_id=user.id,
-                      unit_id=unit.id, unit_name=unit_name, identifier=identifier,
-                      issue_code="code" in changes)
+        ("code", takeover or needs_code(user, now)),
+        ("takeover", takeover)) if differs)
+    if conflicts and decision not in DECISIONS:
+        action = "decide"
+    elif conflicts and decision == "skip":
+        action = "skipped"
+    else:
+        action = "update" if changes else "unchanged"
+    return PlannedRow(row, action, changes, user_id=user.id, unit_id=unit.id,
+                      unit_name=unit_name, identifier=identifier,
+                      issue_code="code" in changes, conflicts=conflicts,
+                      account_name=user.full_name)
 
 
 def apply_staff_import(session: Session, plan: StaffPlan, actor: audit.Actor,
@@ -421,7 +484,7 @@ def apply_staff_import(session: Session, plan: StaffPlan, actor: audit.Actor,
     now = now or datetime.now(timezone.utc)
     issued = []
     for row in plan.rows:
-        if row.action == "unchanged":
+        if row.action in ("unchanged", "skipped"):
             continue
         if row.action == "create":
             user = User(full_name=row.source.full_name, password_hash=NOT_ACTIVATED,
@@ -430,12 +493,16 @@ def apply_staff_import(session: Session, plan: StaffPlan, actor: audit.Actor,
             session.add(user)
         else:
             user = session.get(User, row.user_id)
+        if "takeover" in row.changes:  # now the account of the person on the list
+            user.password_hash, user.full_name = NOT_ACTIVATED, row.source.full_name
+            end_all_sessions(user)
         user.org_unit_id, user.audience = row.unit_id, AUDIENCE
         user.position = row.source.position or None
         session.flush()
         audit.record(session, actor, "staff-imported", subject=user, now=now,
                      details={"action": row.action, "unit": row.unit_name,
-                              "position": user.position})
+                              "position": user.position, "decided": list(row.conflicts),
+                              "takeover": "takeover" in row.changes})
         if row.issue_code:
             code = issue_activation_code(user, now)
             issued.append(IssuedCode(user.full_name, row.source.identifier, row.unit_name,
@@ -463,12 +530,15 @@ def activate(session: Session, identifier: str, code: str, password: str,
     Raises AccountError("code", "wrong-code") for an unknown account, a wrong, used or
     expired code alike, so the answer does not tell who has an account.
     """
-    check_new_password(password)
     now = now or datetime.now(timezone.utc)
     try:
-        user = find_account(session, parse_identifier(identifier))
+        parsed = parse_identifier(identifier)
     except AccountError:
-        user = None
+        parsed = user = None
+    else:
+        user = find_account(session, parsed)
+    # Checked against what was typed, not the account found, so the answer reveals no one.
+    check_new_password(password, **({parsed.kind: parsed.value} if parsed else {}))
     usable = (user is not None and user.activation_code_hash is not None
               and user.activation_expires_at is not None
               and _as_utc(user.activation_expires_at) > now)
@@ -479,7 +549,7 @@ def activate(session: Session, identifier: str, code: str, password: str,
         usable = False
     if not usable:
         raise AccountError("code", "wrong-code")
-    user.password_hash = HASHER.hash(password)
+    user.password_hash = hash_password(password)
     user.activation_code_hash = user.activation_expires_at = None
     end_all_sessions(user)
     return user

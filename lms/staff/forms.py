@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import HiddenField, SearchField
+from wtforms.validators import Length
 
 from lms.services.staff_import import (MAX_FILE_BYTES, MAX_ROWS, Column, RowProblem,
                                        StaffFileError)
@@ -59,6 +60,8 @@ ROW_ERRORS = {
     "duplicate": _l("the same person is already on row %(row)d."),
     "person-out-of-scope": _l("this person already has an account in a unit you do not "
                               "manage. Ask your organiser to move them."),
+    "person-above-your-role": _l("this person holds a role at or above yours; only an "
+                                 "administrator can change their unit or position."),
 }
 
 CHANGES = {
@@ -66,7 +69,23 @@ CHANGES = {
     "position": _l("position"),
     "audience": _l("counted as a civil servant"),
     "code": _l("new activation code"),
+    "takeover": _l("whoever signed up with this number loses the account"),
 }
+
+CONFLICTS = {
+    "name-differs": _l("The account with this phone number or email is named “%(name)s”, "
+                       "not “%(row_name)s”."),
+    "unproven": _l("Someone signed up with this phone number or email and never proved it "
+                   "is theirs: it may not be this person. If you update it, the account "
+                   "gets a new activation code for the person on your list, and whoever "
+                   "signed up loses it."),
+}
+
+
+def conflict_message(row) -> str:
+    return " ".join(str(CONFLICTS[name]) % {"name": row.account_name,
+                                             "row_name": row.source.full_name}
+                    for name in row.conflicts)
 
 
 def file_error_message(error: StaffFileError) -> str:
@@ -99,3 +118,19 @@ class ImportForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     sheet = HiddenField()
     digest = HiddenField()
+
+
+ASSIST_ERRORS = {
+    "out-of-scope": _l("This person is not in one of the units you manage."),
+    "above-your-role": _l("This person holds a role at or above yours: ask an administrator."),
+}
+
+
+class FindPersonForm(FlaskForm):
+    q = SearchField(_l("Phone number, email or name"),
+                    validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+                    render_kw={"autocomplete": "off", "autocapitalize": "off"})
+
+
+class AssistForm(FlaskForm):
+    """Only a button: the CSRF token is all it carries."""

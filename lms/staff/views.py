@@ -8,9 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.access import current_actor, role_required
 from lms.errors import render_error
 from lms.extensions import db
-from lms.services import staff_import
+from lms.models import User
+from lms.services import clock, recovery, staff_import
 from lms.services.staff_import import MAX_FILE_BYTES, StaffFileError, StaffPlan, StaffSheet
-from lms.staff.forms import (ConfirmForm, ImportForm, changes_message, file_error_message,
+from lms.staff.forms import (ASSIST_ERRORS, AssistForm, ConfirmForm, FindPersonForm, ImportForm,
+                             changes_message, conflict_message, file_error_message,
                              row_problem_message)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -35,9 +37,12 @@ def import_page(form: ImportForm, error: str | None = None, status: int | None =
                                                                         else 200)
 
 
-def plan_page(plan: StaffPlan, sheet: StaffSheet, changed: bool = False):
+def plan_page(plan: StaffPlan, sheet: StaffSheet, changed: bool = False,
+              decisions: dict[int, str] | None = None, asked: bool = False):
     confirm = ConfirmForm(sheet=staff_import.encode_sheet(sheet), digest=plan.digest)
     return render_template("staff/plan.html", plan=plan, confirm=confirm, changed=changed,
+                           decisions=decisions or {}, asked=asked,
+                           conflict_message=conflict_message,
                            row_problem_message=row_problem_message,
                            changes_message=changes_message)
 
@@ -69,14 +74,48 @@ def confirm_import():
         sheet = staff_import.decode_sheet(form.sheet.data or "")
     except StaffFileError:
         abort(400)
-    plan = staff_import.plan_staff_import(db.session, sheet, current_user)
-    if not plan.ok or plan.digest != form.digest.data:
+    decisions = staff_import.parse_decisions(request.form.items())
+    plan = staff_import.plan_staff_import(db.session, sheet, current_user, decisions=decisions)
+    if plan.digest != form.digest.data or plan.has_problems:
         return plan_page(plan, sheet, changed=True), 409
+    if not plan.ok:  # a choice left unmade: ask again, keeping the ones made
+        return plan_page(plan, sheet, decisions=decisions, asked=True), 422
     try:
         issued = staff_import.apply_staff_import(db.session, plan, current_actor())
         db.session.commit()
     except IntegrityError:  # someone imported the same people at the same moment
         db.session.rollback()
-        plan = staff_import.plan_staff_import(db.session, sheet, current_user)
+        plan = staff_import.plan_staff_import(db.session, sheet, current_user,
+                                              decisions=decisions)
         return plan_page(plan, sheet, changed=True), 409
     return render_template("staff/codes.html", plan=plan, issued=issued)
+
+
+@bp.get("/people")
+@role_required(*STAFF_ROLES)
+def find_person():
+    """Assisted recovery, step 1: find the person standing in front of you."""
+    form = FindPersonForm(request.args, meta={"csrf": False})
+    found = (recovery.people_to_assist(db.session, current_user, form.q.data)
+             if form.q.data and form.validate() else None)
+    return render_template("staff/people.html", form=form, found=found, assist=AssistForm())
+
+
+@bp.post("/people/<int:user_id>/code")
+@role_required(*STAFF_ROLES)
+def assist_person(user_id: int):
+    """Step 2: a one-time code printed for them (or a new activation code), in the audit trail."""
+    if not AssistForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(User, user_id) if user_id < 2 ** 31 else None
+    if person is None:
+        abort(404)
+    try:
+        kind, issued = recovery.assist(db.session, current_user, person, current_actor(),
+                                       clock.now())
+    except recovery.AssistError as error:
+        return render_template("staff/people.html", form=FindPersonForm(meta={"csrf": False}),
+                               found=None, assist=AssistForm(),
+                               error=ASSIST_ERRORS[error.code]), 403
+    db.session.commit()
+    return render_template("staff/assist_code.html", kind=kind, issued=issued, person=person)

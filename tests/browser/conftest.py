@@ -145,3 +145,29 @@ def screenshot(screenshot_dir):
         return path
 
     return take
+
+
+def fill_sign_up(page, identifier: str, name: str, password: str, birth_year: str = "") -> None:
+    """Fills the sign-up form as a person does, JavaScript or not: the province, then "show
+    its communes", then a commune, the password and the consent box; does not submit."""
+    page.fill("#identifier", identifier)
+    page.fill("#full_name", name)
+    if birth_year:
+        page.fill("#birth_year", birth_year)
+    page.select_option("#province", index=1)
+    page.click("#choose_province")
+    page.select_option("#org_unit", index=1)
+    page.fill("#password", password)
+    page.check("#consent")
+
+
+@pytest.fixture(scope="session")
+def sign_up():
+    """sign_up(page, base_url, identifier, name, password): a new account through the real
+    form, past the page that confirms the number ("later"); the page ends where `next` led."""
+    def run(page, identifier, name, password, button="Tạo tài khoản", later="Để sau"):
+        fill_sign_up(page, identifier, name, password)
+        page.get_by_role("button", name=button).click()
+        page.get_by_role("link", name=re.compile(later)).click()
+
+    return run

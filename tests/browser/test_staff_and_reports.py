@@ -82,13 +82,10 @@ def sign_in(page, live_server, phone: str) -> None:
 
 
 def test_a_learner_gets_a_certificate_and_anyone_can_check_it(
-        live_server, phone_page, bundled_catalog, check, screenshot):
+        live_server, phone_page, bundled_catalog, check, screenshot, sign_up):
     page, course = phone_page, bundled_catalog.course("data-security")
     page.goto(live_server + "/register")
-    page.fill("#identifier", "0912 345 678")
-    page.fill("#full_name", "Nguyễn Thị Dung")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Tạo tài khoản").click()
+    sign_up(page, "0912 345 678", "Nguyễn Thị Dung", PASSWORD)
     page.goto(f"{live_server}/courses/{course.slug}/{course.lessons[0].slug}/")
     for _ in course.lessons:
         page.get_by_role("button", name="Đánh dấu đã học và học tiếp").click()
