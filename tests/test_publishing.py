@@ -45,7 +45,7 @@ def course_zip(editable, changes: dict[str, str | None] | None = None, layout="r
                  for p, c in files.items()}
     files.update(extra or {})
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in files.items():
             archive.writestr(path, content)
     return out.getvalue()
@@ -130,6 +130,10 @@ def symlinked_zip() -> bytes:
     (lambda e: course_zip(e, extra={"courses/ai-basics/page.html": b"<script>"}),
      "khoá học chỉ chứa tệp Markdown (.md) và hình ảnh"),
     (lambda e: symlinked_zip(), "không nhận liên kết"),
+    (lambda e: course_zip(e, extra={"courses/ai-basics/images/big.png": b"\0" * (2 * 2**20 + 1)}),
+     "big.png: lớn hơn 2 MB"),
+    (lambda e: course_zip(e, extra={f"courses/ai-basics/images/{n}.png": b"\0" * (2 * 2**20 - 1)
+                                    for n in range(11)}), "khi giải nén lớn hơn 20 MB"),
     (lambda e: course_zip(e, {"courses/ai-basics/course.md": None}),
      "Thiếu courses/ai-basics/course.md"),
     (lambda e: course_zip(e, extra={f"courses/ai-basics/images/{n}.png": b"x"
@@ -175,3 +179,14 @@ def test_every_worker_serves_the_newest_release(site, trainer, editable, make_ap
     restarted = make_app(LMS_CATALOG=None, LMS_CONTENT_DIR=str(editable),
                          LMS_CONTENT_RELOAD=False).test_client()
     assert NEW_TEXT in restarted.get("/courses/ai-basics/what-is-ai/").get_data(as_text=True)
+
+
+def test_an_upload_over_the_request_limit_is_refused_kindly(site, trainer):
+    # The length a browser announces is enough to refuse it, before a byte is read.
+    response = trainer.post("/admin/publish/", data=b"--x--\r\n",
+                            content_type="multipart/form-data; boundary=x",
+                            environ_overrides={"CONTENT_LENGTH": str(5 * 2**20 + 10)})
+    assert response.status_code == 413
+    assert "Tệp lớn hơn 5 MB" in response.get_data(as_text=True)
+    with site.app_context():
+        assert db.session.query(ContentPackage).count() == 0

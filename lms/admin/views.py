@@ -44,8 +44,14 @@ def content_page(form: QuestionImportForm, status: int = 200):
 
 @bp.errorhandler(413)
 def upload_too_big(error):
-    if request.endpoint != "admin.import_questions" or not (
-            current_user.is_authenticated and current_user.role in CONTENT_ROLES):
+    if not (current_user.is_authenticated and current_user.role in CONTENT_ROLES):
+        return render_error(error)
+    if request.endpoint == "admin.upload_course":
+        return publish_page(UploadCourseForm(formdata=None), status=413, error=_(
+            "The file is larger than %(megabytes)d MB: leave out large images, or upload the "
+            "lessons one by one.",
+            megabytes=current_app.config["MAX_CONTENT_LENGTH"] // 2**20))
+    if request.endpoint != "admin.import_questions":
         return render_error(error)
     form = QuestionImportForm(current_catalog(), formdata=None)
     form.file.errors = [_("The file is larger than %(megabytes)d MB. Export fewer questions at "
