@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.content.draw import draw_attempt
-from lms.services import clock
 from lms.content.questions import QUESTION_TYPES
 from lms.content.schema import Course, Lesson, Question, Quiz
 from lms.models import QuizAttempt
+from lms.services import clock
 
 
 class StaleSubmission(Exception):
