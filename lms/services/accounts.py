@@ -67,6 +67,16 @@ def find_account(session: Session, identifier: Identifier) -> User | None:
     return session.scalar(select(User).where(column == identifier.value))
 
 
+def account_typed(session: Session, raw: str) -> tuple[Identifier | None, User | None]:
+    """The phone number or email a person typed, read, and the account it names; (None, None)
+    when it cannot be read, so callers can answer alike whether or not an account exists."""
+    try:
+        parsed = parse_identifier(raw)
+    except AccountError:
+        return None, None
+    return parsed, find_account(session, parsed)
+
+
 def registration_problems(session: Session, *, identifier: str, full_name: str,
                           password: str, org_unit_id: int | None,
                           unit_required: bool = True) -> list[tuple[str, str]]:

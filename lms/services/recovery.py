@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from lms.models import OneTimeCode, OrgUnit, User
 from lms.services import access, audit, passwords
-from lms.services.accounts import (AccountError, check_new_password, end_all_sessions,
-                                   find_account, parse_identifier)
+from lms.services.accounts import (AccountError, account_typed, check_new_password,
+                                   end_all_sessions, find_account, parse_identifier)
 from lms.services.clock import aware
 from lms.services.staff_import import NOT_ACTIVATED, issue_activation_code
 
@@ -129,12 +129,7 @@ def reset_password(session: Session, identifier: str, code: str, new_password: s
                    address: str | None, now: datetime) -> User:
     """Sets a new password with a reset code (sent, or printed by a manager); ends every
     session; a sent code also proves the phone or email it went to."""
-    try:
-        parsed = parse_identifier(identifier)
-    except AccountError:
-        parsed = user = None
-    else:
-        user = find_account(session, parsed)
+    parsed, user = account_typed(session, identifier)
     check_new_password(new_password, **({parsed.kind: parsed.value} if parsed else {}))
     used = _use(session, user, RESET, code, now)
     if used is None:

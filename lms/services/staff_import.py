@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from lms.models import OrgUnit, User
 from lms.services import access, audit
-from lms.services.accounts import (HASHER, AccountError, Identifier, check_new_password,
-                                   end_all_sessions, find_account, parse_identifier)
+from lms.services.accounts import (HASHER, AccountError, Identifier, account_typed,
+                                   check_new_password, end_all_sessions, parse_identifier)
 from lms.services.org_import import clean
 from lms.services.passwords import hash_password
 
@@ -531,12 +531,7 @@ def activate(session: Session, identifier: str, code: str, password: str,
     expired code alike, so the answer does not tell who has an account.
     """
     now = now or datetime.now(timezone.utc)
-    try:
-        parsed = parse_identifier(identifier)
-    except AccountError:
-        parsed = user = None
-    else:
-        user = find_account(session, parsed)
+    parsed, user = account_typed(session, identifier)
     # Checked against what was typed, not the account found, so the answer reveals no one.
     check_new_password(password, **({parsed.kind: parsed.value} if parsed else {}))
     usable = (user is not None and user.activation_code_hash is not None
