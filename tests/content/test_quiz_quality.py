@@ -1,16 +1,6 @@
 """The quiz format names each question's lesson, and the check warns about guessable quizzes."""
-from lms.content import load_catalog
-from tests.content.trees import QUIZ, QUIZ_EN, valid_tree
-
-
-def load(content_tree, **changes):
-    files = valid_tree()
-    for path, body in changes.items():
-        if body is None:
-            files.pop(path)
-        else:
-            files[path] = body
-    return load_catalog(content_tree(files))
+from tests.content.test_loader import load
+from tests.content.trees import QUIZ, QUIZ_EN
 
 
 def vi_only(content_tree, quiz):
