@@ -297,11 +297,8 @@ def upload_course():
 
 def staged_catalog(package: ContentPackage):
     """The catalog as it would be with this package published, for its preview."""
-    packages = {slug: publishing.unpack(db.session.get(ContentPackage, package_id))
-                for slug, package_id in publishing.published(db.session).items()
-                if package_id is not None and slug != package.course_slug}
-    packages[package.course_slug] = publishing.unpack(package)
-    return publishing.load_tree(current_app.config["LMS_CONTENT_DIR"], packages)
+    return publishing.catalog_with(db.session, current_app.config["LMS_CONTENT_DIR"],
+                                   package.course_slug, publishing.unpack(package))
 
 
 @bp.get("/publish/<id:package_id>/")

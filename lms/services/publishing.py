@@ -250,10 +250,7 @@ def stage(session: Session, base_dir: str | os.PathLike, files: dict[str, bytes]
     if not may_publish(session, user, slug):
         raise UploadError(_('You may not publish the course "%(code)s": an administrator decides '
                             "who publishes which course.", code=slug))
-    packages = {s: unpack(session.get(ContentPackage, p))
-                for s, p in published(session).items() if p is not None and s != slug}
-    packages[slug] = files
-    catalog = load_tree(base_dir, packages)
+    catalog = catalog_with(session, base_dir, slug, files)
     mine = [p for p in catalog.problems
             if p.path.startswith(f"courses/{slug}/") or re.fullmatch(
                 rf"quizzes/{re.escape(slug)}(?:\.[a-z]{{2}})?\.md", p.path)]
@@ -265,6 +262,14 @@ def stage(session: Session, base_dir: str | os.PathLike, files: dict[str, bytes]
     session.add(package)
     session.flush()
     return Staged(package, catalog)
+
+
+def catalog_with(session: Session, base_dir: str | os.PathLike, slug: str,
+                 files: dict[str, bytes]) -> Catalog:
+    """The whole catalog as it would be with these files published for `slug`."""
+    packages = {s: unpack(session.get(ContentPackage, p))
+                for s, p in published(session).items() if p is not None and s != slug}
+    return load_tree(base_dir, {**packages, slug: files})
 
 
 def load_tree(base_dir: str | os.PathLike, packages: dict[str, dict[str, bytes]]) -> Catalog:
