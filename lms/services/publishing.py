@@ -159,8 +159,7 @@ def to_repository_layout(files: dict[str, bytes]) -> dict[str, bytes]:
         raise UploadError(_("courses/%(code)s/course.md is missing: every course starts there.",
                             code=slug))
     for path in layout:
-        if path.startswith("quizzes/") and not re.fullmatch(
-                rf"quizzes/{re.escape(slug)}(?:\.[a-z]{{2}})?\.md", path):
+        if path.startswith("quizzes/") and not is_quiz_file(slug, path[8:]):
             raise UploadError(_("%(file)s: only the quiz of this course (quizzes/%(code)s.md) may "
                                 "come with it.", file=path, code=slug))
     return layout
@@ -193,6 +192,11 @@ def unpack(package: ContentPackage) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def is_quiz_file(slug: str, name: str) -> bool:
+    """Whether a file name in quizzes/ is the course's quiz or a translation of it."""
+    return re.fullmatch(rf"{re.escape(slug)}(?:\.[a-z]{{2}})?\.md", name) is not None
+
+
 def slug_of(files: dict[str, bytes]) -> str:
     return next(path.split("/")[1] for path in files if path.startswith("courses/"))
 
@@ -221,7 +225,7 @@ def current_files(session: Session, base_dir: str | os.PathLike, slug: str) -> d
         if path.is_file() and not path.is_symlink():
             files[path.relative_to(base).as_posix()] = path.read_bytes()
     for path in sorted((base / "quizzes").glob(f"{slug}*.md")):
-        if re.fullmatch(rf"{re.escape(slug)}(?:\.[a-z]{{2}})?\.md", path.name):
+        if is_quiz_file(slug, path.name):
             files[f"quizzes/{path.name}"] = path.read_bytes()
     return files
 
@@ -236,7 +240,7 @@ def build_tree(base_dir: str | os.PathLike, packages: dict[str, dict[str, bytes]
     for slug, files in packages.items():
         shutil.rmtree(target / "courses" / slug, ignore_errors=True)
         for old in (target / "quizzes").glob(f"{slug}*.md"):
-            if re.fullmatch(rf"{re.escape(slug)}(?:\.[a-z]{{2}})?\.md", old.name):
+            if is_quiz_file(slug, old.name):
                 old.unlink()
         for path, content in files.items():
             (target / path).parent.mkdir(parents=True, exist_ok=True)
@@ -252,8 +256,8 @@ def stage(session: Session, base_dir: str | os.PathLike, files: dict[str, bytes]
                             "who publishes which course.", code=slug))
     catalog = catalog_with(session, base_dir, slug, files)
     mine = [p for p in catalog.problems
-            if p.path.startswith(f"courses/{slug}/") or re.fullmatch(
-                rf"quizzes/{re.escape(slug)}(?:\.[a-z]{{2}})?\.md", p.path)]
+            if p.path.startswith(f"courses/{slug}/") or (
+                p.path.startswith("quizzes/") and is_quiz_file(slug, p.path[8:]))]
     mine.sort(key=lambda p: (not p.is_error, p.path, p.line))
     package = ContentPackage(course_slug=slug, archive=pack(files), file_count=len(files),
                              uploaded_by_id=actor.user_id, uploaded_by_name=actor.name,
