@@ -39,7 +39,8 @@ from lms import create_app  # noqa: E402
 from lms.config import _database_url  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.models import OrgUnit  # noqa: E402
-from lms.services import reports  # noqa: E402
+from lms.campaign import dashboard  # noqa: E402
+from lms.services import clock  # noqa: E402
 from lms.services.accounts import HASHER  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test_reports_bench"
@@ -275,7 +276,7 @@ def main() -> None:
     with app.app_context():
         unit = db.session.query(OrgUnit).filter_by(code="BP").one()
         started = time.perf_counter()
-        reports.dashboard(db.session, unit, catalog, clock.today())
+        dashboard.dashboard(db.session, unit, catalog, clock.today())
         print(f"province figures counted live (no snapshot): {time.perf_counter() - started:.2f} s")
     refresh = app.test_cli_runner().invoke(args=["reports", "refresh"])
     assert refresh.exit_code == 0, refresh.output

@@ -49,8 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.learn.views import bp as learn_bp
     from lms.me.views import bp as me_bp
     from lms.quiz.views import bp as quiz_bp
-    from lms.reports.views import bp as reports_bp
-    from lms.staff.views import bp as staff_bp
+    from lms.campaign.reports.views import bp as reports_bp
+    from lms.campaign.staff.views import bp as staff_bp
 
     for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, certificates_bp, admin_bp,
                       staff_bp, reports_bp):
@@ -60,6 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _seed_sample_units(session) -> None:
     """A fresh install gets a small sample list of units, so that sign-up works at once."""
-    from lms.services.org import seed_sample_units_if_empty
+    from lms.campaign.units import seed_sample_units_if_empty
 
     seed_sample_units_if_empty(session)

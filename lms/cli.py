@@ -11,7 +11,8 @@ from lms import config
 from lms.content import load_catalog
 from lms.content.imports import FORMATS, convert
 from lms.extensions import db
-from lms.services import access, accounts, audit, clock, org_import, report_snapshot
+from lms.campaign import snapshot, unit_import
+from lms.services import access, accounts, audit, clock
 
 # A plain group: checking files needs no app (see the entry point in pyproject.toml).
 content_cli = click.Group("content", help="Check the courses, quizzes and certificates.")
@@ -47,9 +48,9 @@ def set_role(identifier: str, role: str, unit_code: str | None) -> None:
 @reports_cli.command("refresh")
 def refresh_reports() -> None:
     """Recount the reporting snapshot that dashboards read (run it every few minutes)."""
-    snapshot = report_snapshot.refresh(db.session, clock.today())
+    made = snapshot.refresh(db.session, clock.today())
     db.session.commit()
-    click.echo(f"reporting snapshot refreshed in {snapshot.seconds:.2f} s")
+    click.echo(f"reporting snapshot refreshed in {made.seconds:.2f} s")
 
 
 @content_cli.command("check")
@@ -117,8 +118,8 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
     The whole file is checked first: if any row is wrong, every problem is printed with
     its row and column, and nothing is written. Importing the same file again changes nothing.
     """
-    rows, problems = org_import.read_units_csv(csv_file.read_bytes())
-    plan = org_import.plan_unit_import(db.session, rows) if not problems else None
+    rows, problems = unit_import.read_units_csv(csv_file.read_bytes())
+    plan = unit_import.plan_unit_import(db.session, rows) if not problems else None
     problems = problems or list(plan.problems)
     for problem in problems:
         click.echo(f"{csv_file}: {problem}", err=True)
@@ -126,9 +127,9 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
         click.echo(f"{len(problems)} problems: nothing was imported.", err=True)
         raise SystemExit(1)
     if dry_run:
-        summary = org_import.UnitImportSummary(len(plan.to_add), plan.to_rename, plan.unchanged)
+        summary = unit_import.UnitImportSummary(len(plan.to_add), plan.to_rename, plan.unchanged)
     else:
-        summary = org_import.apply_unit_import(db.session, plan, audit.Actor.command_line())
+        summary = unit_import.apply_unit_import(db.session, plan, audit.Actor.command_line())
         db.session.commit()
     for rename in summary.renamed:
         click.echo(f'renamed {rename.code}: "{rename.old_name}" → "{rename.new_name}"')

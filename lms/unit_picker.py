@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
-from lms.services import org
+from lms.campaign import units as org
 
 
 def optional_id(value) -> int | None:

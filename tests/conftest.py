@@ -190,7 +190,7 @@ class Learners:
 
     def unit_id(self) -> int:
         from lms.extensions import db
-        from lms.services.org import learner_unit_choices
+        from lms.campaign.units import learner_unit_choices
 
         with self.app.app_context():
             return learner_unit_choices(db.session)[0].id

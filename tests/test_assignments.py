@@ -7,7 +7,8 @@ import pytest
 
 from lms.extensions import db
 from lms.models import Assignment, OrgUnit
-from lms.services import assignments, clock, record
+from lms.campaign import assignments
+from lms.services import clock, record
 
 from test_reports import World  # the same units, people and sign-in helper
 
@@ -207,7 +208,7 @@ def test_a_manager_without_a_scope_unit_cannot_assign_to_anyone_by_name(world, p
 
 def test_an_assignment_that_reaches_nobody_is_not_done(bundled_catalog, world, people):
     with world.app.app_context():
-        from lms.services.org import add_units
+        from lms.campaign.units import add_units
         add_units(db.session, [{"code": "P-EMPTY", "name": "Tổ trống", "parent_code": "P",
                                 "kind": "group"}])
         db.session.commit()

@@ -17,7 +17,8 @@ from lms.config import REPOSITORY_ROOT
 from lms.content import load_catalog
 from lms.extensions import db
 from lms.models import Certificate, CertificatePdf, QuizAttempt, User
-from lms.services import access, assignments, audit, clock, completions, record
+from lms.campaign import assignments, exports
+from lms.services import access, audit, clock, record
 
 from conftest import complete_through_the_record
 from test_certificates import complete_course, pdf_text
@@ -48,9 +49,9 @@ def status_everywhere(app, user_id: int, unit_path: str) -> dict[str, bool]:
     with app.app_context():
         user = db.session.get(User, user_id)
         learner = record.course_record(db.session, user_id, catalog.course(COURSE), catalog)
-        columns = completions.person_columns(catalog)
-        index = columns.index(completions.Column("course_completed", COURSE))
-        rows = {row[0]: row for row in completions.person_rows(db.session, unit_path, catalog,
+        columns = exports.person_columns(catalog)
+        index = columns.index(exports.Column("course_completed", COURSE))
+        rows = {row[0]: row for row in exports.person_rows(db.session, unit_path, catalog,
                                                                 today)}
         from lms.services import personal_data
         data = personal_data.export(db.session, user, catalog, clock.now())

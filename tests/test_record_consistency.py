@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from lms.content.schema import AttemptRules
 from lms.extensions import db
 from lms.models import Certificate, OrgUnit, User
-from lms.services import (assignments, audit, certificates, clock, completions, personal_data,
-                          quizzes, record, report_snapshot, reports)
-from lms.services.org import add_units
+from lms.campaign import assignments, exports
+from lms.campaign import dashboard, snapshot
+from lms.services import audit, certificates, clock, personal_data, quizzes, record
+from lms.campaign.units import add_units
 
 from conftest import right_answers
 
@@ -199,9 +200,9 @@ def check_every_reader(session, catalog, model, people, unit, today):
                 for who in range(LEARNERS) for c in catalog.courses}
     expected_programs = {(who, p.slug): (who, p.slug) in model.held
                          for who in range(LEARNERS) for p in catalog.programs}
-    columns = completions.person_columns(catalog)
-    rows = {row[0]: row for row in completions.person_rows(session, unit.path, catalog, today)}
-    snapshot = report_snapshot.refresh(session, today)
+    columns = exports.person_columns(catalog)
+    rows = {row[0]: row for row in exports.person_rows(session, unit.path, catalog, today)}
+    made = snapshot.refresh(session, today)
     for who, learner in enumerate(people):
         page = record.course_records(session, learner.id, catalog.courses, catalog)
         mine = {(a.assignment.subject_kind, a.assignment.subject_slug): a.done
@@ -214,7 +215,7 @@ def check_every_reader(session, catalog, model, people, unit, today):
             seen = {
                 "learner page": page[course.slug].complete,
                 "assignment": mine[("course", course.slug)],
-                "export": row[columns.index(completions.Column("course_completed",
+                "export": row[columns.index(exports.Column("course_completed",
                                                                course.slug))] is not None,
                 "personal data": any(c["course"] == course.slug
                                      for c in data["courses_completed"]),
@@ -225,12 +226,12 @@ def check_every_reader(session, catalog, model, people, unit, today):
             seen = {
                 "held": program.slug in held,
                 "assignment": mine[("program", program.slug)],
-                "export": bool(row[columns.index(completions.Column("certificate_code",
+                "export": bool(row[columns.index(exports.Column("certificate_code",
                                                                     program.slug))]),
             }
             assert seen == dict.fromkeys(seen, want), (who, program.slug, seen, want)
 
-    for snap in (None, snapshot):
+    for snap in (None, made):
         summaries = assignments.summaries(session, unit.path, catalog, today, snapshot=snap)
         done = {(s.assignment.subject_kind, s.assignment.subject_slug): s.done for s in summaries}
         for course in catalog.courses:
@@ -239,15 +240,15 @@ def check_every_reader(session, catalog, model, people, unit, today):
         for program in catalog.programs:
             assert done[("program", program.slug)] == sum(
                 expected_programs[(who, program.slug)] for who in range(LEARNERS))
-        board = reports.dashboard(session, unit, catalog, today, snap)
+        board = dashboard.dashboard(session, unit, catalog, today, snap)
         for program in catalog.programs:
             assert board.total.programs[program.slug] == sum(
                 expected_programs[(who, program.slug)] for who in range(LEARNERS)), (
                 "dashboard", snap)
-    unit_columns = completions.unit_columns(catalog)
-    (unit_row,) = completions.unit_rows(session, unit.path, catalog, today)
+    unit_columns = exports.unit_columns(catalog)
+    (unit_row,) = exports.unit_rows(session, unit.path, catalog, today)
     for program in catalog.programs:
-        assert unit_row[unit_columns.index(completions.Column("program_certified",
+        assert unit_row[unit_columns.index(exports.Column("program_certified",
                                                               program.slug))] == sum(
             expected_programs[(who, program.slug)] for who in range(LEARNERS))
     session.commit()

@@ -12,10 +12,11 @@ import pytest
 
 from lms.extensions import db
 from lms.models import Certificate, OrgUnit, Target, User
-from lms.services import certificates, clock, reports
+from lms.campaign import dashboard, snapshot, targets
+from lms.services import certificates, clock
 from lms.services.audit import Actor
 from lms.services.accounts import HASHER
-from lms.services.org import add_units
+from lms.campaign.units import add_units
 
 from conftest import PASSWORD, complete_through_the_record
 
@@ -193,7 +194,7 @@ def test_a_manager_without_a_scope_unit_sees_nothing(world, people):
 def _dashboard(app, code):
     with app.app_context():
         unit = db.session.query(OrgUnit).filter_by(code=code).one()
-        return reports.dashboard(db.session, unit, app.extensions["lms.catalog"], clock.today())
+        return dashboard.dashboard(db.session, unit, app.extensions["lms.catalog"], clock.today())
 
 
 def test_a_count_target_counts_valid_program_certificates_of_its_audience(app, world, people):
@@ -230,7 +231,7 @@ def test_a_percent_target_is_a_share_of_the_audience_rounded_up(app, world, peop
     assert (servants.members, servants.goal, servants.certified, servants.percent) == (3, 3, 1, 33)
     with app.app_context():
         measured = {(t.target.audience, t.certified, t.goal) for t in
-                    reports.visible_targets(db.session, db.session.get(
+                    targets.visible_targets(db.session, db.session.get(
                         User, world.user_id(people["organiser"])), clock.today())}
     assert measured == {("citizen", 1, 2), ("civil-servant", 1, 3)}
 
@@ -255,11 +256,11 @@ def test_sub_units_add_up_to_the_parent(app, world, people):
 def test_per_day_need_and_a_passed_deadline():
     today = date(2026, 12, 1)
     target = Target(kind="count", value=30, deadline=date(2026, 12, 5))
-    progress = reports.TargetProgress(target, members=100, certified=20, today=today)
+    progress = targets.TargetProgress(target, members=100, certified=20, today=today)
     assert (progress.remaining, progress.days_left, progress.per_day) == (10, 4, 2)
-    late = reports.TargetProgress(target, members=100, certified=20, today=date(2026, 12, 6))
+    late = targets.TargetProgress(target, members=100, certified=20, today=date(2026, 12, 6))
     assert late.per_day is None
-    done = reports.TargetProgress(target, members=100, certified=31, today=date(2026, 12, 6))
+    done = targets.TargetProgress(target, members=100, certified=31, today=date(2026, 12, 6))
     assert (done.remaining, done.per_day, done.percent) == (0, 0, 100)
 
 
@@ -351,18 +352,18 @@ def test_a_target_is_set_through_the_form_within_scope_only(world, people):
 
 
 def _snapshot_and_live(app, code, bundled_catalog):
-    from lms.services import assignments, report_snapshot
+    from lms.campaign import assignments
 
     with app.app_context():
         unit = db.session.query(OrgUnit).filter_by(code=code).one()
         today_ = clock.today()
-        live = reports.dashboard(db.session, unit, bundled_catalog, today_)
+        live = dashboard.dashboard(db.session, unit, bundled_catalog, today_)
         live_assigned = assignments.summaries(db.session, unit.path, bundled_catalog, today_)
-        snapshot = report_snapshot.refresh(db.session, today_)
+        made = snapshot.refresh(db.session, today_)
         db.session.commit()
-        fast = reports.dashboard(db.session, unit, bundled_catalog, today_, snapshot)
+        fast = dashboard.dashboard(db.session, unit, bundled_catalog, today_, made)
         fast_assigned = assignments.summaries(db.session, unit.path, bundled_catalog, today_,
-                                              snapshot=snapshot)
+                                              snapshot=made)
         return live, fast, live_assigned, fast_assigned
 
 
@@ -398,14 +399,12 @@ def test_the_snapshot_dashboard_equals_counting_live(app, world, people, bundled
 
 
 def test_a_stale_snapshot_is_not_used(app, world, people):
-    from lms.services import report_snapshot
-
     world.certify(people["lan"])
     with app.app_context():
-        report_snapshot.refresh(db.session, clock.today())
+        snapshot.refresh(db.session, clock.today())
         db.session.commit()
-        assert reports.fresh_snapshot(db.session, timedelta(minutes=15)) is not None
-        assert reports.fresh_snapshot(db.session, timedelta(seconds=-1)) is None
+        assert snapshot.fresh_snapshot(db.session, timedelta(minutes=15)) is not None
+        assert snapshot.fresh_snapshot(db.session, timedelta(seconds=-1)) is None
 
 
 def test_the_dashboard_page_says_when_its_figures_were_counted(app, world, people):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import AuditEntry, OrgUnit, User
 from lms.services.accounts import HASHER
-from lms.services.staff_import import StaffFileError, read_staff_file
+from lms.campaign.staff_sheet import StaffFileError, read_staff_file
 from tests.conftest import PASSWORD, client_from, last_code
 
 # Units from the bundled sample list: HN (province) > HN-HK, HN-BD (wards); DB > DB-MP.

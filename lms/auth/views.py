@@ -14,7 +14,8 @@ from lms.extensions import db, limiter
 from lms.i18n import LANGUAGES
 from lms.redirects import safe_next
 from lms.security import sign_in, sign_out
-from lms.services import accounts, clock, personal_data, recovery, staff_import
+from lms.campaign import activation
+from lms.services import accounts, clock, personal_data, recovery
 
 bp = Blueprint("auth", __name__)
 
@@ -101,7 +102,7 @@ def activate():
     form = ActivateForm()
     if form.validate_on_submit():
         try:
-            user = staff_import.activate(db.session, form.identifier.data, form.code.data,
+            user = activation.activate(db.session, form.identifier.data, form.code.data,
                                          form.password.data)
         except accounts.AccountError as error:
             if error.field == "password":

@@ -15,8 +15,8 @@ from lms.extensions import db, limiter
 from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm, SignOutOthersForm
 from lms.models import QuizAttempt
 from lms.security import sign_in
-from lms.services import (accounts, assignments, clock, personal_data, record, recovery,
-                          sessions)
+from lms.campaign import assignments
+from lms.services import accounts, clock, personal_data, record, recovery, sessions
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 

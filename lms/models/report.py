@@ -18,7 +18,7 @@ class UnitTally(Base):
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"),
                                              index=True)
     audience: Mapped[str] = mapped_column(String(20))
-    age_group: Mapped[int] = mapped_column(SmallInteger)  # index into reports.AGE_GROUPS
+    age_group: Mapped[int] = mapped_column(SmallInteger)  # index into campaign.audiences.AGE_GROUPS
     people: Mapped[int]
     certified: Mapped[int]  # holding at least one valid program certificate
     programs: Mapped[dict] = mapped_column(JSON)  # {program slug: people certified}

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from lms.models import User
-from lms.services import org, passwords, sessions
+from lms.campaign import units as org
+from lms.services import passwords, sessions
 from lms.services.passwords import HASHER  # noqa: F401  (tests hash fixtures' passwords)
 
 # Vietnamese mobile numbers: 0 (or +84) then 3, 5, 7, 8 or 9, then eight digits. ASCII digits

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -37,3 +40,10 @@ def day_start_utc(day: date) -> datetime:
 def end_of_day_utc(day: date) -> datetime:
     """The first moment after `day` in Vietnam, in UTC."""
     return day_start_utc(day + timedelta(days=1))
+
+
+def vietnam_day(session: Session, moment):
+    """The Vietnam calendar day of a stored UTC time, as SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Ho_Chi_Minh", moment))
+    return func.date(moment, "+7 hours")  # SQLite keeps UTC text; no DST in Vietnam since 1975

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from lms.content import Catalog
 from lms.models import (AssignmentPerson, AuditEntry, Certificate, Consent, LessonProgress,
                         OneTimeCode, QuizAttempt, User)
-from lms.services import assignments, passwords, record, sessions
+from lms.campaign import assignments
+from lms.services import passwords, record, sessions
 from lms.services.accounts import AccountError
 from lms.services.certificates import masked_name
 from lms.services.clock import vietnam_date

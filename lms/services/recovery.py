@@ -21,7 +21,7 @@ from lms.services import access, audit, passwords
 from lms.services.accounts import (AccountError, account_typed, check_new_password,
                                    end_all_sessions, find_account, parse_identifier)
 from lms.services.clock import aware
-from lms.services.staff_import import NOT_ACTIVATED, issue_activation_code
+from lms.campaign.activation import NOT_ACTIVATED, issue_activation_code
 
 SENT_VALID_FOR = timedelta(minutes=15)
 PRINTED_VALID_FOR = timedelta(hours=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from lms.content import Catalog
-from lms.reports.labels import AUDIENCE_LABELS
-from lms.services.completions import Column
+from lms.campaign.exports import Column
+from lms.campaign.reports.labels import AUDIENCE_LABELS
 
 
 def heading(column: Column, catalog: Catalog, language: str) -> str:

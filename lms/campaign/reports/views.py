@@ -16,10 +16,11 @@ from lms.extensions import db
 from lms.i18n import select_language
 from lms.models import OrgUnit
 from lms.export_files import attachment, csv_lines, xlsx_bytes
-from lms.reports import exports
-from lms.reports.forms import AssignmentForm, TargetForm
-from lms.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS
-from lms.services import assignments, charts, clock, completions, reports
+from lms.campaign.reports import headings
+from lms.campaign.reports.forms import AssignmentForm, TargetForm
+from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS
+from lms.campaign import assignments, charts, dashboard, errors, exports, scope, snapshot, targets
+from lms.services import clock
 from lms.services.access import REPORT_ROLES, scope_path
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -46,25 +47,25 @@ def report_labels():
 
 def unit_or_404(code: str) -> OrgUnit:
     # Out of scope is "not found", not "forbidden": it does not confirm the unit exists.
-    return reports.visible_unit(db.session, current_user, code) or abort(404)
+    return scope.visible_unit(db.session, current_user, code) or abort(404)
 
 
 def dashboard_page(unit: OrgUnit | None):
     catalog, today = current_catalog(), clock.today()
     max_age = timedelta(seconds=current_app.config["LMS_REPORT_SNAPSHOT_MAX_AGE"])
-    snapshot = reports.fresh_snapshot(db.session, max_age)
+    fresh = snapshot.fresh_snapshot(db.session, max_age)
     return render_template(
         "reports/dashboard.html", catalog=catalog, today=today,
-        trail=reports.trail(db.session, current_user, unit),
-        report=reports.dashboard(db.session, unit, catalog, today, snapshot),
+        trail=scope.trail(db.session, current_user, unit),
+        report=dashboard.dashboard(db.session, unit, catalog, today, fresh),
         assigned=assignments.summaries(db.session, unit.path if unit else "", catalog, today,
-                                       snapshot=snapshot))
+                                       snapshot=fresh))
 
 
 @bp.get("/")
 @role_required(*REPORT_ROLES)
 def index():
-    may_see, unit = reports.home_unit(db.session, current_user)
+    may_see, unit = scope.home_unit(db.session, current_user)
     if not may_see:
         abort(403)
     return dashboard_page(unit)
@@ -81,10 +82,10 @@ def unit(code: str):
 def export(code: str, what: str, fmt: str):
     unit, catalog, language = unit_or_404(code), current_catalog(), select_language()
     columns, rows = (
-        (completions.person_columns(catalog), completions.person_rows)
-        if what == "people" else (completions.unit_columns(catalog), completions.unit_rows))
-    header = [exports.heading(column, catalog, language) for column in columns]
-    completions.record_export(db.session, current_actor(), unit.code, unit.path, what, fmt)
+        (exports.person_columns(catalog), exports.person_rows)
+        if what == "people" else (exports.unit_columns(catalog), exports.unit_rows))
+    header = [headings.heading(column, catalog, language) for column in columns]
+    exports.record_export(db.session, current_actor(), unit.code, unit.path, what, fmt)
     db.session.commit()  # the trace is kept even if the download is cut short
     data = rows(db.session, unit.path, catalog, clock.today())
     filename = f"{unit.code}-{what}-{clock.today().isoformat()}.{fmt}"
@@ -97,7 +98,7 @@ def export(code: str, what: str, fmt: str):
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def form_error(form, error: reports.ReportError) -> None:
+def form_error(form, error: errors.ReportError) -> None:
     message = str(FORM_ERRORS[error.code])
     if isinstance(error, assignments.UnknownPeople):
         message = f"{message} {', '.join(error.unknown)}"
@@ -118,7 +119,7 @@ def assignment_list():
                 db.session, current_user, catalog, subject=form.subject.data,
                 unit_code=form.unit.data or "", people=form.people.data or "",
                 due_on=form.due_on.data, today_=today, actor=current_actor())
-        except reports.ReportError as error:
+        except errors.ReportError as error:
             form_error(form, error)
         else:
             db.session.commit()
@@ -139,19 +140,19 @@ def target_list():
                             for p in catalog.programs]
     if form.validate_on_submit():
         try:
-            reports.create_target(
+            targets.create_target(
                 db.session, current_user, catalog, unit_code=form.unit.data,
                 program_slug=form.program.data, audience=form.audience.data,
                 kind=form.kind.data, value=form.value.data, deadline=form.deadline.data,
                 today_=today, actor=current_actor())
-        except reports.ReportError as error:
+        except errors.ReportError as error:
             form_error(form, error)
         else:
             db.session.commit()
             flash(_("The target is saved."))
             return redirect(url_for("reports.target_list"))
     return render_template("reports/targets.html", form=form, catalog=catalog, today=today,
-                           targets=reports.visible_targets(db.session, current_user, today)
+                           targets=targets.visible_targets(db.session, current_user, today)
                            ), 422 if form.errors else 200
 
 
@@ -175,11 +176,11 @@ def remove_assignment(assignment_id: int):
 @bp.route("/targets/<id:target_id>/remove", methods=["GET", "POST"])
 @role_required(*REPORT_ROLES)
 def remove_target(target_id: int):
-    target = reports.removable_target(db.session, current_user, target_id)
+    target = targets.removable_target(db.session, current_user, target_id)
     if target is None:
         abort(404)
     if request.method == "POST":
-        reports.remove_target(db.session, target, current_actor())
+        targets.remove_target(db.session, target, current_actor())
         db.session.commit()
         flash(_("The target is removed."))
         return redirect(url_for("reports.target_list"))

@@ -1,4 +1,4 @@
-"""Writes the reporting snapshot: tallies per unit, refreshed every few minutes.
+"""The reporting snapshot: tallies per unit, refreshed every few minutes.
 
 Counting a province of a million people live takes seconds; the snapshot turns the province
 dashboard into sums over a few thousand rows. `flask reports refresh` rebuilds it (run it
@@ -6,6 +6,12 @@ from cron); dashboards use it while it is fresher than LMS_REPORT_SNAPSHOT_MAX_A
 live otherwise, so a small installation without the job still sees exact numbers.
 """
 from __future__ import annotations
+
+from datetime import timedelta
+from lms.services.clock import aware, vietnam_day
+from lms.models import OrgUnit
+from lms.campaign.scope import in_subtree
+from lms.campaign.audiences import AGE_GROUPS, age_group
 
 import time as clock
 from collections import Counter, defaultdict
@@ -17,7 +23,6 @@ from sqlalchemy.orm import Session
 from lms.models import Certificate, DailyCompletion, ReportSnapshot, UnitTally, User
 from lms.services.clock import now
 from lms.services.record import valid_certificate
-from lms.services.reports import age_group, vietnam_day
 
 
 def refresh(session: Session, today_: date) -> ReportSnapshot:
@@ -68,3 +73,47 @@ def refresh(session: Session, today_: date) -> ReportSnapshot:
     session.execute(delete(ReportSnapshot).where(ReportSnapshot.refreshed_at < snapshot.refreshed_at))
     session.flush()
     return snapshot
+
+
+# --- reading it -----------------------------------------------------------------------------
+
+def fresh_snapshot(session: Session, max_age: timedelta) -> ReportSnapshot | None:
+    latest = session.scalar(select(ReportSnapshot).order_by(ReportSnapshot.refreshed_at.desc())
+                            .limit(1))
+    if latest is None or aware(latest.refreshed_at) < now() - max_age:
+        return None
+    return latest
+
+
+def snapshot_unit_counts(session: Session, prefix: str, program_slugs: tuple[str, ...]):
+    """The same rows as dashboard.unit_counts, read from the snapshot."""
+    query = (select(OrgUnit.path, UnitTally.audience, UnitTally.age_group, UnitTally.people,
+                    UnitTally.certified, UnitTally.programs)
+             .join(OrgUnit, OrgUnit.id == UnitTally.org_unit_id).where(in_subtree(prefix)))
+    for path, audience, group, people, certified, programs in session.execute(query):
+        yield (path, audience, AGE_GROUPS[group], people, certified,
+               {slug: int(programs.get(slug, 0)) for slug in program_slugs})
+
+
+def snapshot_completions_per_day(session: Session, prefix: str, today_: date,
+                                 days: int) -> list[tuple[date, int]]:
+    first = today_ - timedelta(days=days - 1)
+    counted = dict(session.execute(
+        select(DailyCompletion.day, func.sum(DailyCompletion.certified))
+        .join(OrgUnit, OrgUnit.id == DailyCompletion.org_unit_id)
+        .where(in_subtree(prefix), DailyCompletion.day >= first, DailyCompletion.day <= today_)
+        .group_by(DailyCompletion.day)).all())
+    return [(first + timedelta(days=i), int(counted.get(first + timedelta(days=i), 0)))
+            for i in range(days)]
+
+
+def snapshot_subtree_totals(session: Session, path: str, kind: str, slug: str) -> tuple[int, int]:
+    """(people, people who completed the course or hold the program) under a unit's path."""
+    field = UnitTally.courses if kind == "course" else UnitTally.programs
+    people, done = 0, 0
+    for count, held in session.execute(select(UnitTally.people, field)
+                                       .join(OrgUnit, OrgUnit.id == UnitTally.org_unit_id)
+                                       .where(in_subtree(path))):
+        people += count
+        done += int(held.get(slug, 0))
+    return people, done

@@ -5,8 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SearchField
 from wtforms.validators import Length
 
-from lms.services.staff_import import (MAX_FILE_BYTES, MAX_ROWS, Column, RowProblem,
-                                       StaffFileError)
+from lms.campaign.staff_import import RowProblem
+from lms.campaign.staff_sheet import MAX_FILE_BYTES, MAX_ROWS, Column, StaffFileError
 
 ACCEPTED_TYPES = (".csv,.xlsx,text/csv,"
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

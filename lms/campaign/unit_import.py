@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lms.models import OrgUnit
 from lms.models.org import UNIT_KINDS
 from lms.services import audit
-from lms.services.org import add_units
+from lms.campaign.units import add_units
 
 COLUMNS = ("code", "name", "parent_code", "kind")
 MAX_CODE_LENGTH = 32

@@ -9,11 +9,13 @@ from lms.auth.access import current_actor, role_required
 from lms.errors import render_error
 from lms.extensions import db
 from lms.models import User
-from lms.services import clock, recovery, staff_import
-from lms.services.staff_import import MAX_FILE_BYTES, StaffFileError, StaffPlan, StaffSheet
-from lms.staff.forms import (ASSIST_ERRORS, AssistForm, ConfirmForm, FindPersonForm, ImportForm,
-                             changes_message, conflict_message, file_error_message,
-                             row_problem_message)
+from lms.campaign import staff_import, staff_sheet
+from lms.campaign.staff.forms import (ASSIST_ERRORS, AssistForm, ConfirmForm, FindPersonForm,
+                                      ImportForm, changes_message, conflict_message,
+                                      file_error_message, row_problem_message)
+from lms.campaign.staff_import import StaffPlan
+from lms.campaign.staff_sheet import MAX_FILE_BYTES, StaffFileError, StaffSheet
+from lms.services import clock, recovery
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 STAFF_ROLES = ("manager", "organiser", "admin")
@@ -39,7 +41,7 @@ def import_page(form: ImportForm, error: str | None = None, status: int | None =
 
 def plan_page(plan: StaffPlan, sheet: StaffSheet, changed: bool = False,
               decisions: dict[int, str] | None = None, asked: bool = False):
-    confirm = ConfirmForm(sheet=staff_import.encode_sheet(sheet), digest=plan.digest)
+    confirm = ConfirmForm(sheet=staff_sheet.encode_sheet(sheet), digest=plan.digest)
     return render_template("staff/plan.html", plan=plan, confirm=confirm, changed=changed,
                            decisions=decisions or {}, asked=asked,
                            conflict_message=conflict_message,
@@ -57,7 +59,7 @@ def import_staff():
     if not form.validate_on_submit():
         return import_page(form)
     try:
-        sheet = staff_import.read_staff_file(form.file.data.read(MAX_FILE_BYTES + 1))
+        sheet = staff_sheet.read_staff_file(form.file.data.read(MAX_FILE_BYTES + 1))
     except StaffFileError as error:
         return import_page(form, file_error_message(error))
     return plan_page(staff_import.plan_staff_import(db.session, sheet, current_user), sheet)
@@ -71,7 +73,7 @@ def confirm_import():
     if not form.validate_on_submit():
         abort(400)
     try:
-        sheet = staff_import.decode_sheet(form.sheet.data or "")
+        sheet = staff_sheet.decode_sheet(form.sheet.data or "")
     except StaffFileError:
         abort(400)
     decisions = staff_import.parse_decisions(request.form.items())

@@ -14,7 +14,9 @@ from lms.models import Certificate, OrgUnit, User
 from lms.services import audit
 from lms.services.clock import vietnam_date
 from lms.services.record import valid_certificate
-from lms.services.reports import AUDIENCES, Tally, in_subtree, unit_counts
+from lms.campaign.audiences import AUDIENCES
+from lms.campaign.dashboard import Tally, unit_counts
+from lms.campaign.scope import in_subtree
 
 # People are read this many at a time, so a 1,000,000-person export streams in constant memory.
 CHUNK = 500

@@ -14,8 +14,9 @@ from lms.models import Assignment, AssignmentPerson, OrgUnit, User
 from lms.services import accounts, audit, record
 from lms.services.access import can_see_unit, scope_path
 from lms.services.record import assignment_state
-from lms.services.reports import (ReportError, in_subtree, snapshot_subtree_totals,
-                                  visible_unit)
+from lms.campaign.errors import ReportError
+from lms.campaign.scope import in_subtree, visible_unit
+from lms.campaign.snapshot import snapshot_subtree_totals
 
 MAX_PEOPLE = 500  # per assignment form; larger groups are assigned by unit
 

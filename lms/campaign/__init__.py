@@ -1,0 +1,15 @@
+"""The campaign: units, who must learn what by when, targets, and who has finished.
+
+Each rule has one home:
+- units.py, unit_import.py: the tree of provinces, communes and wards, and its CSV import;
+- scope.py: which units a staff member may see;
+- audiences.py: who a campaign counts (citizens, civil servants) and the age groups;
+- assignments.py: courses and programs assigned to people or units, with due dates;
+- targets.py: certification targets and their pace;
+- dashboard.py, snapshot.py, charts.py: the figures of a unit, counted live or from the snapshot;
+- exports.py: the rows of the people and unit exports;
+- staff_sheet.py, staff_import.py, activation.py: reading a staff list, importing it, and the
+  codes that let imported civil servants set a first password;
+- reports/ and staff/: the pages (blueprints) over these.
+Completion itself is decided by lms/services/record.py, never here.
+"""
