@@ -10,7 +10,7 @@ from lms.models import Assignment, OrgUnit
 from lms.campaign import assignments
 from lms.services import clock, record
 
-from test_reports import World  # the same units, people and sign-in helper
+from test_reports import World, english  # the same units, people and sign-in helper
 
 
 @pytest.fixture
@@ -45,12 +45,6 @@ def assign(world, subject: str, due_in: int, unit: str | None = None,
             db.session.add(assignments.AssignmentPerson(assignment_id=assignment.id,
                                                         user_id=world.user_id(phone)))
         db.session.commit()
-
-
-def english(client):
-    """Tests read the English interface, so they keep passing once translations arrive."""
-    client.get("/language/en")
-    return client
 
 
 def due(days: int) -> str:
@@ -246,3 +240,65 @@ def test_a_list_of_people_is_unassigned_only_by_its_author_or_an_admin(world, pe
     admin = world.person("Quản Trị", "P", role="admin")
     assert world.client(admin).post(f"/reports/assignments/{listed}/remove").status_code == 302
     assert _assignment_ids(world) == []
+
+
+# --- audience (issue 11, item 1) ----------------------------------------------------------
+
+def test_the_civil_servant_program_reaches_only_civil_servants(world, people):
+    """The 80-year-old citizen is not shown it; the manager's counts leave citizens out."""
+    elder = world.person("Cụ Bà Tám", "P-C1", birth_year=1946)
+    clerk = world.person("Cán Bộ Xã", "P-C1", audience="civil-servant")
+    manager = world.client(people["manager"])
+    response = manager.post("/reports/assignments/", data={
+        "subject": "program:civil-servant", "unit": "P-C1", "people": "", "audience": "",
+        "due_on": due(3)})
+    assert response.status_code == 302
+    with world.app.app_context():
+        stored = db.session.query(Assignment).one()
+        assert stored.audience == "civil-servant"
+        catalog = world.app.extensions["lms.catalog"]
+        reached = set(db.session.scalars(assignments.people_assigned(stored, catalog)))
+    assert reached == {world.user_id(clerk), world.user_id(people["manager"])}
+    assert "state-due-soon" in world.client(clerk).get("/me/").get_data(as_text=True)
+    assert "state-" not in world.client(elder).get("/me/").get_data(as_text=True)
+    page = english(manager).get("/reports/units/P-C1/").get_data(as_text=True)
+    assert "0 of 2 done" in page and "Cụ Bà Tám" not in page and "Cán Bộ Xã" in page
+
+
+def test_an_assignment_made_before_audiences_is_narrowed_to_the_programs(world, people):
+    assign(world, "program:civil-servant", 3, unit="P-C1")  # audience "both", the old default
+    assert "state-" not in world.client(people["lan"]).get("/me/").get_data(as_text=True)
+    page = english(world.client(people["manager"])).get("/reports/assignments/")
+    assert "0 of 1 done" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("subject, audience, reason", [
+    ("program:civil-servant", "citizen", "for civil servants only"),
+    ("program:civil-servant", "both", "for civil servants only"),
+    ("program:citizen-basic", "civil-servant", "for citizens only"),
+])
+def test_an_audience_the_program_does_not_declare_is_refused_with_the_reason(
+        world, people, subject, audience, reason):
+    response = english(world.client(people["manager"])).post("/reports/assignments/", data={
+        "subject": subject, "unit": "P-C1", "people": "", "audience": audience,
+        "due_on": due(10)})
+    assert response.status_code == 422
+    assert reason in response.get_data(as_text=True)
+    with world.app.app_context():
+        assert db.session.query(Assignment).count() == 0
+
+
+def test_listed_people_outside_the_audience_are_named_and_nothing_is_saved(world, people):
+    response = english(world.client(people["manager"])).post("/reports/assignments/", data={
+        "subject": "program:civil-servant", "unit": "", "audience": "civil-servant",
+        "people": f"{people['manager']}\n{people['lan']}", "due_on": due(10)})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Not in the audience you chose:" in page and people["lan"] in page
+    with world.app.app_context():
+        assert db.session.query(Assignment).count() == 0
+
+
+def test_the_people_field_says_what_to_type(world, people):
+    page = world.client(people["manager"]).get("/reports/assignments/").get_data(as_text=True)
+    assert "Số người" not in page

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lms.content import Catalog
@@ -14,6 +14,7 @@ from lms.models import Assignment, AssignmentPerson, OrgUnit, User
 from lms.services import accounts, audit, record
 from lms.services.access import can_see_unit, scope_path
 from lms.services.record import assignment_state
+from lms.campaign import audiences
 from lms.campaign.errors import ReportError
 from lms.campaign.scope import in_subtree, visible_unit
 from lms.campaign.snapshot import snapshot_subtree_totals
@@ -31,6 +32,36 @@ def subject_choices(catalog: Catalog, language: str) -> list[tuple[str, str]]:
             + [(f"course:{c.slug}", c.title(language)) for c in catalog.courses])
 
 
+# --- who an assignment reaches (the one rule every count, list, reminder and export uses) ---
+
+def audience_of(assignment: Assignment, catalog: Catalog) -> tuple[str, ...]:
+    """The audiences the assignment counts: those it names that its subject is declared for."""
+    subject = subject_of(catalog, assignment.subject_kind, assignment.subject_slug)
+    return audiences.reached(subject.audience if subject else None, assignment.audience)
+
+
+def reaches(assignment: Assignment, catalog: Catalog, within: str = "") -> ColumnElement[bool]:
+    """Whether the person in the query's User row (joined to their OrgUnit) is assigned it.
+
+    `within` (a unit path; "" for everywhere) keeps only people in that unit and below.
+    """
+    if assignment.org_unit_id is not None:
+        whom = in_subtree(assignment.org_unit.path)
+    else:
+        whom = User.id.in_(select(AssignmentPerson.user_id)
+                           .where(AssignmentPerson.assignment_id == assignment.id))
+    return and_(whom, in_subtree(within), User.audience.in_(audience_of(assignment, catalog)))
+
+
+def people_assigned(assignment: Assignment, catalog: Catalog, within: str = "") -> Select:
+    """SELECT of the ids of the people `assignment` reaches, its audience only, under `within`.
+
+    User and OrgUnit are in its FROM, so callers may add columns or conditions on either.
+    """
+    return (select(User.id).select_from(User).join(OrgUnit, OrgUnit.id == User.org_unit_id)
+            .where(reaches(assignment, catalog, within)))
+
+
 # --- creating -----------------------------------------------------------------------------
 
 def parse_people(text: str) -> list[str]:
@@ -40,21 +71,24 @@ def parse_people(text: str) -> list[str]:
 
 def create_assignment(session: Session, viewer: User, catalog: Catalog, *, subject: str,
                       unit_code: str, people: str, due_on: date, today_: date,
-                      actor: audit.Actor) -> Assignment:
+                      actor: audit.Actor, audience: str = "") -> Assignment:
     """Assigns `subject` ("course:slug" or "program:slug") to a visible unit or to listed people.
 
-    Raises ReportError; for unknown people its code is "unknown-people" and `unknown` lists them.
+    Raises ReportError; for unknown people its code is "unknown-people" and `unknown` lists them;
+    for listed people outside the audience, "wrong-audience" and `unknown` lists them.
     """
     kind, _, slug = (subject or "").partition(":")
-    if kind not in ("course", "program") or subject_of(catalog, kind, slug) is None:
+    found = subject_of(catalog, kind, slug) if kind in ("course", "program") else None
+    if found is None:
         raise ReportError("subject", "unknown-subject")
+    audience = check_audience(found, audience)
     identifiers = parse_people(people)
     if bool(unit_code.strip()) == bool(identifiers):
         raise ReportError("unit", "unit-or-people")
     if due_on < today_:
         raise ReportError("due_on", "past")
     assignment = Assignment(subject_kind=kind, subject_slug=slug, due_on=due_on,
-                            created_by_id=viewer.id)
+                            audience=audience, created_by_id=viewer.id)
     if unit_code.strip():
         unit = visible_unit(session, viewer, unit_code.strip())
         if unit is None:
@@ -66,7 +100,7 @@ def create_assignment(session: Session, viewer: User, catalog: Catalog, *, subje
         return assignment
     if len(identifiers) > MAX_PEOPLE:
         raise ReportError("people", "too-many")
-    users = _people_in_scope(session, viewer, identifiers)
+    users = _people_in_scope(session, viewer, identifiers, audiences.named(audience))
     session.add(assignment)
     session.flush()
     session.add_all(AssignmentPerson(assignment_id=assignment.id, user_id=user_id)
@@ -99,18 +133,33 @@ def remove_assignment(session: Session, assignment: Assignment, actor: audit.Act
     session.delete(assignment)
 
 
+def check_audience(subject: Course | Program, audience: str) -> str:
+    """The audience to store ("": all the subject is for); refuses one it is not declared for,
+    saying whom it is for."""
+    audience = audiences.chosen(subject.audience, audience or "")
+    if audience not in audiences.AUDIENCE_CHOICES:
+        raise ReportError("audience", "invalid")
+    if not audiences.allowed(subject.audience, audience):
+        raise ReportError("audience", "only-" + "-and-".join(sorted(subject.audience)))
+    return audience
+
+
 class UnknownPeople(ReportError):
-    def __init__(self, unknown: list[str]):
-        super().__init__("people", "unknown-people")
+    def __init__(self, unknown: list[str], code: str = "unknown-people"):
+        super().__init__("people", code)
         self.unknown = unknown
 
 
-def _people_in_scope(session: Session, viewer: User, identifiers: list[str]) -> list[int]:
-    """Ids of the people named; someone outside the viewer's units is as unknown as a typo."""
+def _people_in_scope(session: Session, viewer: User, identifiers: list[str],
+                     audience: tuple[str, ...]) -> list[int]:
+    """Ids of the people named; someone outside the viewer's units is as unknown as a typo.
+
+    Someone outside the assignment's audience is refused by name, with the reason.
+    """
     prefix = scope_path(session, viewer)
     if prefix is None:  # no units at all, not every unit
         raise UnknownPeople(identifiers)
-    found, unknown = [], []
+    found, unknown, outside = [], [], []
     for raw in identifiers:
         try:
             identifier = accounts.parse_identifier(raw)
@@ -118,11 +167,19 @@ def _people_in_scope(session: Session, viewer: User, identifiers: list[str]) -> 
             unknown.append(raw)
             continue
         column = User.phone if identifier.kind == "phone" else User.email
-        user_id = session.scalar(select(User.id).join(OrgUnit, OrgUnit.id == User.org_unit_id)
-                                 .where(column == identifier.value, in_subtree(prefix)))
-        (found.append(user_id) if user_id else unknown.append(raw))
+        person = session.execute(select(User.id, User.audience)
+                                 .join(OrgUnit, OrgUnit.id == User.org_unit_id)
+                                 .where(column == identifier.value, in_subtree(prefix))).first()
+        if person is None:
+            unknown.append(raw)
+        elif person.audience not in audience:
+            outside.append(raw)
+        else:
+            found.append(person.id)
     if unknown:
         raise UnknownPeople(unknown)
+    if outside:
+        raise UnknownPeople(outside, "outside-audience")
     return found
 
 
@@ -165,6 +222,8 @@ def for_learner(session: Session, user: User, catalog: Catalog,
                                .order_by(Assignment.due_on, Assignment.id))
     earliest: dict[tuple[str, str], Assignment] = {}
     for assignment in assigned:  # the same subject twice: the earlier due date applies
+        if user.audience not in audience_of(assignment, catalog):
+            continue  # the civil-servant program is not shown to a citizen
         earliest.setdefault((assignment.subject_kind, assignment.subject_slug), assignment)
     subjects = {key: subject_of(catalog, *key) for key in earliest}
     done = {kind: record.has_done(session, user.id, kind,
@@ -205,8 +264,9 @@ def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
               people_shown: int = 20, snapshot=None) -> list[AssignmentSummary]:
     """Assignments reaching anyone under `prefix`, counted there; people behind on flagged ones.
 
-    Each assignment costs two aggregate queries (and one list when it is due soon or overdue),
-    so the cost follows the number of assignments, not of people.
+    Only the assignment's audience is counted (people_assigned). Each assignment costs two
+    aggregate queries (and one list when it is due soon or overdue), so the cost follows the
+    number of assignments, not of people.
     """
     unit_path = OrgUnit.path
     person_unit = aliased(OrgUnit)
@@ -222,20 +282,13 @@ def summaries(session: Session, prefix: str, catalog: Catalog, today_: date,
         .order_by(Assignment.due_on, Assignment.id))
     results = []
     for assignment, path, unit_name in relevant:
-        within = path if assignment.org_unit_id is not None and len(path) > len(prefix) \
-            else prefix
-        if assignment.org_unit_id is not None:
-            population = in_subtree(within)
-        else:
-            population = and_(in_subtree(prefix), User.id.in_(
-                select(AssignmentPerson.user_id)
-                .where(AssignmentPerson.assignment_id == assignment.id)))
         done = done_condition(catalog, assignment.subject_kind, assignment.subject_slug, today_)
-        people = select(func.count()).select_from(User).join(
-            OrgUnit, OrgUnit.id == User.org_unit_id).where(population)
+        people = people_assigned(assignment, catalog, prefix).with_only_columns(func.count())
         if snapshot is not None and assignment.org_unit_id is not None:
+            within = path if len(path) > len(prefix) else prefix
             assigned, finished = snapshot_subtree_totals(
-                session, within, assignment.subject_kind, assignment.subject_slug)
+                session, within, assignment.subject_kind, assignment.subject_slug,
+                audience_of(assignment, catalog))
         else:
             assigned, finished = session.scalar(people), session.scalar(people.where(done))
         summary = AssignmentSummary(

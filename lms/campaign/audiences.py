@@ -1,4 +1,8 @@
-"""Who a campaign counts: its audiences and age groups."""
+"""Who a campaign counts: its audiences and age groups.
+
+An assignment or a target names its audience: citizens, civil servants or both. The subject's
+declared audience (a program's or course's `audience:` in its file) decides which are allowed.
+"""
 from __future__ import annotations
 
 from sqlalchemy import case, literal_column
@@ -7,7 +11,35 @@ from lms.models import User
 
 
 AUDIENCES = ("citizen", "civil-servant")
+BOTH = "both"
+AUDIENCE_CHOICES = (*AUDIENCES, BOTH)
 AGE_GROUPS = ("under-30", "30-44", "45-59", "60-plus", "unknown")
+
+
+def named(audience: str) -> tuple[str, ...]:
+    """The audiences an assignment's or target's `audience` names."""
+    return AUDIENCES if audience == BOTH else (audience,) if audience in AUDIENCES else ()
+
+
+def allowed(declared: tuple[str, ...], audience: str) -> bool:
+    """Whether a subject declared for `declared` may be assigned or targeted at `audience`."""
+    return bool(named(audience)) and set(named(audience)) <= set(declared)
+
+
+def reached(declared: tuple[str, ...] | None, audience: str) -> tuple[str, ...]:
+    """Who is counted: the named audiences the subject is for (all named if it is unknown).
+
+    Assignments made before audiences existed say "both"; this narrows them to what the
+    program allows, so the civil-servant program never reaches a citizen.
+    """
+    return tuple(a for a in named(audience) if declared is None or a in declared)
+
+
+def chosen(declared: tuple[str, ...], audience: str) -> str:
+    """The audience to store: as chosen, or (chosen "") everyone the subject is declared for."""
+    if audience:
+        return audience
+    return BOTH if set(AUDIENCES) <= set(declared) else (declared[0] if declared else "")
 
 
 def age_group(this_year: int):

@@ -5,7 +5,9 @@ from lms.services.clock import vietnam_day
 from lms.campaign.scope import in_subtree
 from lms.campaign.audiences import AGE_GROUPS, AUDIENCES, age_group
 from lms.campaign.snapshot import snapshot_completions_per_day, snapshot_unit_counts
-from lms.campaign.targets import TargetProgress
+from lms.campaign.audiences import BOTH, named
+from lms.campaign.targets import TargetProgress, sub_unit_gap
+from lms.campaign.units import expected_count
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,22 +53,82 @@ class SubUnitRow:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """One line of a sub-unit table: where a sub-unit stands, against its expected count."""
+    row: SubUnitRow
+    registered: int
+    certified: int
+    expected: int | None  # None: no figure for the sub-unit, so its registered people count
+    gap: int  # people still to certify there
+
+    @property
+    def base(self) -> int:
+        return self.registered if self.expected is None else self.expected
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.certified * 100 // self.base) if self.base else 0
+
+
+SORTS = ("percent", "gap", "name")
+
+
+def arrange(standings: list[Standing], sort: str = "percent",
+            below: int | None = None) -> list[Standing]:
+    """Lagging sub-units first (lowest share; or largest gap), optionally only those below
+    `below` percent; "name" keeps the alphabetical order they come in."""
+    if below is not None:
+        standings = [s for s in standings if s.percent < below]
+    if sort == "gap":
+        return sorted(standings, key=lambda s: (-s.gap, s.percent))
+    if sort == "percent":
+        return sorted(standings, key=lambda s: (s.percent, -s.gap))
+    return list(standings)
+
+
+def _figures(row: SubUnitRow, audience: str, program: str | None) -> tuple[int, int]:
+    """(registered, certified) of `audience` in a sub-unit: in `program`, or in any program."""
+    tallies = [row.by_audience.get(a, Tally()) for a in named(audience)]
+    return (sum(t.people for t in tallies),
+            sum(t.programs[program] if program else t.certified for t in tallies))
+
+
+def standing(row: SubUnitRow, target=None) -> Standing:
+    audience = target.audience if target is not None else BOTH
+    registered, certified = _figures(row, audience, target.program_slug if target else None)
+    expected = expected_count(row.unit, audience) if row.unit else None
+    base = registered if expected is None else expected
+    gap = (sub_unit_gap(target, base, certified) if target is not None
+           else max(base - certified, 0))
+    return Standing(row, registered, certified, expected, gap)
+
+
+@dataclass(frozen=True)
 class TargetView:
     progress: TargetProgress
-    rows: list[tuple[SubUnitRow, int, int]]  # sub-unit, members, certified (target's audience)
+    rows: list[Standing]  # per sub-unit, in the target's audience and program
 
 
 @dataclass(frozen=True)
 class Dashboard:
     unit: OrgUnit | None
     total: Tally
-    sub_units: list[SubUnitRow]
+    sub_units: list[SubUnitRow]  # alphabetical; `standings` says where each stands
     by_audience: dict[str, Tally]
     by_age: dict[str, Tally]
     targets: list[TargetView]
     completions: list[tuple[date, int]]  # program certificates issued, per day, oldest first
     programs: tuple[str, ...]
     as_of: datetime | None = None  # when the figures come from the reporting snapshot
+
+    @property
+    def standings(self) -> list[Standing]:
+        return [standing(row) for row in self.sub_units]
+
+    @property
+    def whole(self) -> Standing:
+        """The unit itself, as the sub-unit tables' total line."""
+        return standing(SubUnitRow(self.unit, self.total, self.by_audience))
 
     @property
     def counted_at(self) -> datetime | None:
@@ -163,13 +225,12 @@ def dashboard(session: Session, unit: OrgUnit | None, catalog: Catalog,
                                {a: per_child_audience.get((None, a), Tally())
                                 for a in by_audience}))
     target_views = []
+    whole = SubUnitRow(unit, total, by_audience)
     for target in targets:
-        tally = by_audience.get(target.audience, Tally())
-        progress = TargetProgress(target, tally.people, tally.programs[target.program_slug],
-                                  today_)
-        target_views.append(TargetView(progress, [
-            (row, row.by_audience[target.audience].people,
-             row.by_audience[target.audience].programs[target.program_slug]) for row in rows]))
+        registered, certified = _figures(whole, target.audience, target.program_slug)
+        progress = TargetProgress(target, registered, certified, today_,
+                                  expected_count(unit, target.audience))
+        target_views.append(TargetView(progress, [standing(row, target) for row in rows]))
     completions = (snapshot_completions_per_day(session, prefix, today_, COMPLETION_DAYS)
                    if snapshot else completions_per_day(session, prefix, today_))
     return Dashboard(unit, total, rows, by_audience, by_age, target_views, completions, programs,

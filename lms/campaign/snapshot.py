@@ -107,13 +107,16 @@ def snapshot_completions_per_day(session: Session, prefix: str, today_: date,
             for i in range(days)]
 
 
-def snapshot_subtree_totals(session: Session, path: str, kind: str, slug: str) -> tuple[int, int]:
-    """(people, people who completed the course or hold the program) under a unit's path."""
+def snapshot_subtree_totals(session: Session, path: str, kind: str, slug: str,
+                            audiences: tuple[str, ...]) -> tuple[int, int]:
+    """(people, people who completed the course or hold the program) of `audiences` under a
+    unit's path."""
     field = UnitTally.courses if kind == "course" else UnitTally.programs
     people, done = 0, 0
     for count, held in session.execute(select(UnitTally.people, field)
                                        .join(OrgUnit, OrgUnit.id == UnitTally.org_unit_id)
-                                       .where(in_subtree(path))):
+                                       .where(in_subtree(path),
+                                              UnitTally.audience.in_(audiences))):
         people += count
         done += int(held.get(slug, 0))
     return people, done

@@ -8,10 +8,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms.campaign.audiences import named
 from lms.models import OrgUnit
 
 SAMPLE_UNITS_FILE = Path(__file__).resolve().parent.parent / "seed" / "org_units.sample.csv"
-LEARNER_UNIT_KINDS = ("commune", "ward")
+# The communes, wards and special zones (đặc khu) that learners belong to.
+LEARNER_UNIT_KINDS = ("commune", "ward", "special-zone")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ def add_units(session: Session, rows: list[dict[str, str]]) -> int:
         by_code[unit.code] = unit
         added += 1
     return added
+
+
+def expected_count(unit: OrgUnit | None, audience: str) -> int | None:
+    """How many people of `audience` a unit expects (adult residents for citizens, its civil
+    servants for civil servants, their sum for both); None when a figure is missing."""
+    figures = {"citizen": unit.expected_residents if unit else None,
+               "civil-servant": unit.expected_civil_servants if unit else None}
+    wanted = [figures[a] for a in named(audience)]
+    return None if not wanted or None in wanted else sum(wanted)
 
 
 def seed_sample_units_if_empty(session: Session) -> int:

@@ -21,6 +21,9 @@ class Assignment(Base):
     subject_slug: Mapped[str] = mapped_column(String(100))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
+    # "citizen", "civil-servant" or "both"; narrowed to the subject's declared audience
+    # (lms/campaign/audiences.py) when people are counted or shown the assignment.
+    audience: Mapped[str] = mapped_column(String(20), default="both", server_default="both")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base
 
-UNIT_KINDS = ("province", "commune", "ward", "unit", "group")
+UNIT_KINDS = ("province", "commune", "ward", "special-zone", "unit", "group")
 
 
 class OrgUnit(Base):
@@ -24,5 +24,8 @@ class OrgUnit(Base):
     # Materialised path of ids ("/1/17/230/"): a whole subtree is one indexed prefix match,
     # which the campaign dashboards need over thousands of units.
     path: Mapped[str] = mapped_column(String(400), index=True)
+    # What percentage targets count against (adult residents; civil servants), when known.
+    expected_residents: Mapped[int | None]
+    expected_civil_servants: Mapped[int | None]
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])

@@ -7,6 +7,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 REQUIRED = _l("Please fill this in.")
 
+AUDIENCE_CHOICES = [SelectChoice("", _l("Everyone the program or course is for")),
+                    SelectChoice("civil-servant", _l("Civil servants")),
+                    SelectChoice("citizen", _l("Citizens")),
+                    SelectChoice("both", _l("Citizens and civil servants"))]
+AUDIENCE_HELP = _l("Only these people are counted and shown the training. A program can only "
+                   "go to the audience its file declares.")
+
 
 class AssignmentForm(FlaskForm):
     subject = SelectField(_l("Course or program"), validators=[InputRequired(REQUIRED)])
@@ -14,9 +21,12 @@ class AssignmentForm(FlaskForm):
                        description=_l("Everyone in this unit and in the units below it. "
                                       "Leave it empty to list people instead."),
                        render_kw={"autocapitalize": "characters", "autocomplete": "off"})
-    people = TextAreaField(_l("People"), validators=[Optional(), Length(max=20000)],
-                           description=_l("Mobile numbers or email addresses, one per line."),
+    people = TextAreaField(_l("Or these people (mobile numbers or email addresses)"),
+                           validators=[Optional(), Length(max=20000)],
+                           description=_l("One per line. Leave it empty when you give a unit."),
                            render_kw={"rows": 4, "autocapitalize": "off"})
+    audience = SelectField(_l("Who must do it"), choices=AUDIENCE_CHOICES, default="",
+                           description=AUDIENCE_HELP)
     due_on = DateField(_l("Due date"), validators=[InputRequired(_l("Choose a date."))])
 
 
@@ -25,9 +35,8 @@ class TargetForm(FlaskForm):
                        description=_l("The target counts everyone in this unit and below."),
                        render_kw={"autocapitalize": "characters", "autocomplete": "off"})
     program = SelectField(_l("Program"), validators=[InputRequired(REQUIRED)])
-    audience = SelectField(_l("Who counts"), choices=[
-        SelectChoice("citizen", _l("Citizens")),
-        SelectChoice("civil-servant", _l("Civil servants"))])
+    audience = SelectField(_l("Who counts"), choices=AUDIENCE_CHOICES, default="",
+                           description=AUDIENCE_HELP)
     kind = RadioField(_l("Target"), default="percent", choices=[
         SelectChoice("percent", _l("A percentage of the people")),
         SelectChoice("count", _l("A number of people"))])

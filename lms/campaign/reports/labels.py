@@ -1,7 +1,8 @@
 """Names of the report's categories and states, in the reader's language."""
 from flask_babel import lazy_gettext as _l
 
-AUDIENCE_LABELS = {"citizen": _l("Citizens"), "civil-servant": _l("Civil servants")}
+AUDIENCE_LABELS = {"citizen": _l("Citizens"), "civil-servant": _l("Civil servants"),
+                   "both": _l("Citizens and civil servants")}
 AGE_LABELS = {"under-30": _l("Under 30"), "30-44": _l("30 to 44"), "45-59": _l("45 to 59"),
               "60-plus": _l("60 and over"), "unknown": _l("Age not given")}
 STATE_LABELS = {"overdue": _l("Overdue"), "due-soon": _l("Due soon"), "on-time": _l("On time"),

@@ -36,6 +36,9 @@ FORM_ERRORS = {
     "percent-range": _l("A percentage is between 1 and 100."),
     "positive": _l("Enter a number above 0."),
     "invalid": _l("Choose one of the options."),
+    "only-civil-servant": _l("This training is for civil servants only: choose “Civil servants”."),
+    "only-citizen": _l("This training is for citizens only: choose “Citizens”."),
+    "outside-audience": _l("Not in the audience you chose:"),
 }
 
 
@@ -50,13 +53,22 @@ def unit_or_404(code: str) -> OrgUnit:
     return scope.visible_unit(db.session, current_user, code) or abort(404)
 
 
+def table_order() -> tuple[str, int | None]:
+    """The sub-unit tables' order and "below X%" filter from the query string (JS-off links)."""
+    sort = request.args.get("sort", "percent")
+    below = request.args.get("below", type=int)
+    return (sort if sort in dashboard.SORTS else "percent",
+            below if below is not None and 1 <= below <= 100 else None)
+
+
 def dashboard_page(unit: OrgUnit | None):
     catalog, today = current_catalog(), clock.today()
     max_age = timedelta(seconds=current_app.config["LMS_REPORT_SNAPSHOT_MAX_AGE"])
     fresh = snapshot.fresh_snapshot(db.session, max_age)
+    sort, below = table_order()
     return render_template(
-        "reports/dashboard.html", catalog=catalog, today=today,
-        trail=scope.trail(db.session, current_user, unit),
+        "reports/dashboard.html", catalog=catalog, today=today, sort=sort, below=below,
+        arrange=dashboard.arrange, trail=scope.trail(db.session, current_user, unit),
         report=dashboard.dashboard(db.session, unit, catalog, today, fresh),
         assigned=assignments.summaries(db.session, unit.path if unit else "", catalog, today,
                                        snapshot=fresh))
@@ -118,7 +130,8 @@ def assignment_list():
             assignments.create_assignment(
                 db.session, current_user, catalog, subject=form.subject.data,
                 unit_code=form.unit.data or "", people=form.people.data or "",
-                due_on=form.due_on.data, today_=today, actor=current_actor())
+                due_on=form.due_on.data, today_=today, actor=current_actor(),
+                audience=form.audience.data)
         except errors.ReportError as error:
             form_error(form, error)
         else:
