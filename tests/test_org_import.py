@@ -70,7 +70,7 @@ def test_existing_units_can_be_parents_and_semicolons_and_a_bom_are_read(app, ru
      'row 3, column "code": the code "HP" is already used on row 2'),
     ("HP,Hải Phòng,,district\n",
      'row 2, column "kind": "district" is not a kind of unit: use one of province, commune, '
-     'ward, unit, group'),
+     'ward, special-zone, unit, group'),
     ("HP,,,province\n", 'row 2, column "name": the name is empty'),
     (",Hải Phòng,,province\n", 'row 2, column "code": the code is empty'),
     ("HP,Hải Phòng,HP,province\n", 'row 2, column "parent_code": a unit cannot be its own parent'),
@@ -138,3 +138,37 @@ def test_a_file_that_is_not_a_table_is_refused_without_a_traceback(runner, tmp_p
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "not a CSV table" in result.output
+
+
+# --- expected counts (issue 11, item 2) ----------------------------------------------------
+
+def test_expected_counts_are_optional_columns_and_update_existing_units(app, runner, tmp_path):
+    text = ("code,name,parent_code,kind,expected_residents,expected_civil_servants\n"
+            "QN,Tỉnh Quảng Ninh,,province,,\n"
+            "QN-CT,Đặc khu Cô Tô,QN,special-zone,4200,35\n")
+    result = runner.invoke(args=["org", "import", write(tmp_path, text)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        zone = db.session.scalar(select(OrgUnit).where(OrgUnit.code == "QN-CT"))
+        province = db.session.scalar(select(OrgUnit).where(OrgUnit.code == "QN"))
+        assert (zone.kind, zone.expected_residents, zone.expected_civil_servants) == \
+            ("special-zone", 4200, 35)
+        assert (province.expected_residents, province.expected_civil_servants) == (None, None)
+    again = text.replace("4200,35", "4300,")  # an empty cell keeps the figure
+    result = runner.invoke(args=["org", "import", write(tmp_path, again, "again.csv")])
+    assert result.exit_code == 0, result.output
+    assert "0 added, 0 renamed, 1 unchanged, 1 expected counts updated" in result.output
+    with app.app_context():
+        zone = db.session.scalar(select(OrgUnit).where(OrgUnit.code == "QN-CT"))
+        assert (zone.expected_residents, zone.expected_civil_servants) == (4300, 35)
+
+
+@pytest.mark.parametrize("value", ["-5", "1.234", "nhiều", "100000001"])
+def test_an_expected_count_that_is_not_a_number_is_named(app, runner, tmp_path, value):
+    text = (HEADER.strip() + ",expected_residents\n" + f"QN,Tỉnh Quảng Ninh,,province,{value}\n")
+    result = runner.invoke(args=["org", "import", write(tmp_path, text)])
+    assert result.exit_code == 1
+    assert f'row 2, column "expected_residents": "{value}" is not a number of people' \
+        in result.output
+    with app.app_context():
+        assert db.session.scalar(select(OrgUnit).where(OrgUnit.code == "QN")) is None

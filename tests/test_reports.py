@@ -488,3 +488,73 @@ def test_a_target_is_removed_only_after_confirming_and_within_scope(app, world, 
     assert _target_ids(app) == [on_p, on_q]
     removed = organiser.post(f"/reports/targets/{on_p}/remove")
     assert removed.headers["Location"] == "/reports/targets/" and _target_ids(app) == [on_q]
+
+
+# --- real denominators, pace and lagging units first (issue 11, items 2 and 3) -------------
+
+def _set_expected(world, code: str, residents=None, civil_servants=None) -> None:
+    with world.app.app_context():
+        unit = world.unit(code)
+        unit.expected_residents, unit.expected_civil_servants = residents, civil_servants
+        db.session.commit()
+
+
+def test_a_percent_target_counts_against_the_expected_residents(app, world, people):
+    """The ward with one registered resident no longer reads "reached" when she passes."""
+    world.target("P-C2", 50, kind="percent")
+    world.certify(people["mai"])  # the one citizen registered in P-C2
+    organiser = english(world.client(people["organiser"]))
+    fallback = organiser.get("/reports/units/P-C2/").get_data(as_text=True)
+    assert "Target: 50% of the 2 registered people, that is 1" in fallback
+    assert "has no expected number of citizens" in fallback
+    _set_expected(world, "P-C2", residents=10)
+    [view] = _dashboard(app, "P-C2").targets
+    progress = view.progress
+    assert (progress.registered, progress.certified, progress.expected, progress.goal,
+            progress.remaining) == (2, 1, 10, 5, 4)
+    page = organiser.get("/reports/units/P-C2/").get_data(as_text=True)
+    assert "Target: 50% of the 10 expected people, that is 5" in page
+    assert "Registered: 2" in page and "Certified: 1" in page and "Expected: 10" in page
+    assert "Target reached" not in page and "has no expected number" not in page
+    assert "4 people still to certify in 9 days" in page
+
+
+def test_a_target_the_program_can_never_meet_is_refused(world, people):
+    response = english(world.client(people["organiser"])).post("/reports/targets/", data={
+        "unit": "P", "program": "civil-servant", "audience": "citizen", "kind": "percent",
+        "value": "50", "deadline": (clock.today() + timedelta(days=30)).isoformat()})
+    assert response.status_code == 422
+    assert "for civil servants only" in response.get_data(as_text=True)
+    with world.app.app_context():
+        assert db.session.query(Target).count() == 0
+
+
+def _row_names(page: str, table_id: str) -> list[str]:
+    import re
+    table = page[page.index(f'id="{table_id}"'):]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<th scope="row">(.*?)</th>',
+                                                                  body)]
+
+
+def test_sub_units_come_lagging_first_sort_by_gap_and_filter_below_a_share(world, people):
+    world.certify(people["mai"])  # Phường Hai: 1 of 1 citizen certified
+    _set_expected(world, "P-C2", residents=4, civil_servants=0)  # 4 adults expected there
+    _set_expected(world, "P-C1", residents=2, civil_servants=1)
+    organiser = english(world.client(people["organiser"]))
+    page = organiser.get("/reports/units/P/").get_data(as_text=True)
+    # Xã Một 0 of 3 expected (0%, 3 to go); directly in P 0 of 2 registered (0%, 2 to go);
+    # Phường Hai 1 of 4 expected (25%, 3 to go).
+    direct = "Directly in this unit"
+    assert _row_names(page, "sub-unit-table") == ["Xã Một", direct, "Phường Hai"]
+    assert 'aria-sort="ascending"><a href="/reports/units/P/?sort=percent' in page
+    by_gap = organiser.get("/reports/units/P/?sort=gap").get_data(as_text=True)
+    assert _row_names(by_gap, "sub-unit-table") == ["Xã Một", "Phường Hai", direct]
+    assert 'aria-sort="descending"' in by_gap
+    by_name = organiser.get("/reports/units/P/?sort=name").get_data(as_text=True)
+    assert _row_names(by_name, "sub-unit-table") == ["Phường Hai", "Xã Một", direct]
+    below = organiser.get("/reports/units/P/?below=10").get_data(as_text=True)
+    assert _row_names(below, "sub-unit-table") == ["Xã Một", direct]
+    assert "only units below 10%" in below
+    nonsense = organiser.get("/reports/units/P/?sort=evil&below=abc")
+    assert nonsense.status_code == 200

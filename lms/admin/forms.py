@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "target-created": _l("Target set"),
     "target-removed": _l("Target removed"),
     "units-imported": _l("Units imported"),
+    "unit-created": _l("Unit created"),
+    "unit-changed": _l("Unit changed"),
     "personal-data-exported": _l("Personal data exported"),
     "audit-exported": _l("Audit trail exported"),
     "content-published": _l("Course published"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +15,11 @@ from lms.services import audit
 from lms.campaign.units import add_units
 
 COLUMNS = ("code", "name", "parent_code", "kind")
+# Optional: what percentage targets count against. Files without them stay valid.
+EXPECTED_COLUMNS = ("expected_residents", "expected_civil_servants")
 MAX_CODE_LENGTH = 32
 MAX_NAME_LENGTH = 200
+MAX_EXPECTED = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,22 @@ class UnitRow:
     name: str
     parent_code: str
     kind: str
+    expected_residents: str = ""  # as typed; checked by expected_problems
+    expected_civil_servants: str = ""
+
+    def expected(self) -> dict[str, int | None]:
+        """The expected counts given (empty: not given), once the row is valid."""
+        return {name: int(getattr(self, name)) if getattr(self, name) else None
+                for name in EXPECTED_COLUMNS}
 
 
 @dataclass(frozen=True)
 class UnitProblem:
     row: int
     column: str | None
-    message: str
+    message: str  # in English, for the command line
+    key: str = ""  # which rule, so the web form can say it in the reader's language
+    params: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f', column "{self.column}"' if self.column else "")
@@ -52,6 +64,7 @@ class UnitImportPlan:
     to_rename: tuple[Rename, ...]
     unchanged: int
     problems: tuple[UnitProblem, ...]
+    to_count: tuple[UnitRow, ...] = ()  # existing units whose expected counts change
 
 
 @dataclass(frozen=True)
@@ -59,9 +72,12 @@ class UnitImportSummary:
     added: int
     renamed: tuple[Rename, ...]
     unchanged: int
+    counted: int = 0
 
     def __str__(self) -> str:
-        return f"{self.added} added, {len(self.renamed)} renamed, {self.unchanged} unchanged"
+        counts = f", {self.counted} expected counts updated" if self.counted else ""
+        return (f"{self.added} added, {len(self.renamed)} renamed, {self.unchanged} unchanged"
+                + counts)
 
 
 def clean(value: str | None) -> str:
@@ -87,7 +103,8 @@ def read_units_csv(data: bytes) -> tuple[list[UnitRow], list[UnitProblem]]:
     if missing:
         return [], [UnitProblem(1, name, "this column is missing: the first row must be "
                                          "code,name,parent_code,kind") for name in missing]
-    position = {name: header.index(name) for name in COLUMNS}
+    position = {name: header.index(name) for name in COLUMNS + EXPECTED_COLUMNS
+                if name in header}
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
@@ -95,7 +112,8 @@ def read_units_csv(data: bytes) -> tuple[list[UnitRow], list[UnitProblem]]:
         cells = {name: clean(record[index]) if index < len(record) else ""
                  for name, index in position.items()}
         rows.append(UnitRow(number, cells["code"], cells["name"], cells["parent_code"],
-                            cells["kind"].lower()))
+                            cells["kind"].lower(),
+                            *(cells.get(name, "") for name in EXPECTED_COLUMNS)))
     return rows, []
 
 
@@ -123,35 +141,29 @@ def plan_unit_import(session: Session, rows: list[UnitRow]) -> UnitImportPlan:
     new = {code: row for code, row in valid.items() if code not in existing}
     renames = tuple(Rename(code, existing[code].name, row.name) for code, row in valid.items()
                     if code in existing and existing[code].name != row.name)
+    recount = tuple(row for code, row in valid.items() if code in existing
+                    and _count_changes(existing[code], row))
+    changed = {r.code for r in renames} | {row.code for row in recount}
     return UnitImportPlan(tuple(_parents_first(new)), renames,
-                          len(valid) - len(new) - len(renames), ())
+                          len(valid) - len(new) - len(changed), (), recount)
+
+
+def _count_changes(unit: OrgUnit, row: UnitRow) -> dict[str, int]:
+    """The expected counts the row gives that differ from the unit's (an empty cell keeps)."""
+    return {name: value for name, value in row.expected().items()
+            if value is not None and getattr(unit, name) != value}
 
 
 def _row_problems(row: UnitRow, first_row: dict[str, int],
                   existing: dict[str, OrgUnit]) -> list[UnitProblem]:
     found = []
 
-    def problem(column: str, message: str) -> None:
-        found.append(UnitProblem(row.row, column, message))
+    def problem(column: str, message: str, key: str = "", **params) -> None:
+        found.append(UnitProblem(row.row, column, message, key, params))
 
-    if not row.code:
-        problem("code", "the code is empty")
-    elif len(row.code) > MAX_CODE_LENGTH:
-        problem("code", f"the code is longer than {MAX_CODE_LENGTH} characters")
-    elif "/" in row.code or not row.code.strip("."):
-        # Reports open a unit at /reports/units/<code>/: such a code could never be opened.
-        problem("code", 'the code cannot contain "/" or be only dots')
-    elif row.code in first_row:
+    found.extend(unit_field_problems(row))
+    if row.code in first_row and not any(p.column == "code" for p in found):
         problem("code", f'the code "{row.code}" is already used on row {first_row[row.code]}')
-    if not row.name:
-        problem("name", "the name is empty")
-    elif len(row.name) > MAX_NAME_LENGTH:
-        problem("name", f"the name is longer than {MAX_NAME_LENGTH} characters")
-    if row.kind not in UNIT_KINDS:
-        problem("kind", f'"{row.kind}" is not a kind of unit: use one of {", ".join(UNIT_KINDS)}'
-                if row.kind else f"the kind is empty: use one of {', '.join(UNIT_KINDS)}")
-    if row.parent_code and row.parent_code == row.code:
-        problem("parent_code", "a unit cannot be its own parent")
     unit = existing.get(row.code)
     if unit is not None:
         # Moving a unit would re-file every record below it; that is not an import's job.
@@ -162,6 +174,40 @@ def _row_problems(row: UnitRow, first_row: dict[str, int],
         if row.kind in UNIT_KINDS and row.kind != unit.kind:
             problem("kind", f'"{row.code}" already exists as a {unit.kind}: '
                     f'the import does not change kinds')
+    return found
+
+
+def unit_field_problems(row: UnitRow) -> list[UnitProblem]:
+    """What is wrong with one unit's own fields, wherever it is typed (CSV row or web form)."""
+    found = []
+
+    def problem(column: str, message: str, key: str, **params) -> None:
+        found.append(UnitProblem(row.row, column, message, key, params))
+
+    if not row.code:
+        problem("code", "the code is empty", "code-empty")
+    elif len(row.code) > MAX_CODE_LENGTH:
+        problem("code", f"the code is longer than {MAX_CODE_LENGTH} characters", "code-long",
+                length=MAX_CODE_LENGTH)
+    elif "/" in row.code or not row.code.strip("."):
+        # Reports open a unit at /reports/units/<code>/: such a code could never be opened.
+        problem("code", 'the code cannot contain "/" or be only dots', "code-slash")
+    if not row.name:
+        problem("name", "the name is empty", "name-empty")
+    elif len(row.name) > MAX_NAME_LENGTH:
+        problem("name", f"the name is longer than {MAX_NAME_LENGTH} characters", "name-long",
+                length=MAX_NAME_LENGTH)
+    if row.kind not in UNIT_KINDS:
+        problem("kind", f'"{row.kind}" is not a kind of unit: use one of {", ".join(UNIT_KINDS)}'
+                if row.kind else f"the kind is empty: use one of {', '.join(UNIT_KINDS)}",
+                "kind-unknown")
+    if row.parent_code and row.parent_code == row.code:
+        problem("parent_code", "a unit cannot be its own parent", "own-parent")
+    for name in EXPECTED_COLUMNS:
+        value = getattr(row, name)
+        if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_EXPECTED):
+            problem(name, f'"{value}" is not a number of people: write a whole number from 0 '
+                    f"to {MAX_EXPECTED} without dots or spaces, or leave it empty", "expected-number", value=value)
     return found
 
 
@@ -205,11 +251,20 @@ def apply_unit_import(session: Session, plan: UnitImportPlan,
         raise ValueError("a plan with problems cannot be applied")
     for rename in plan.to_rename:
         session.scalar(select(OrgUnit).where(OrgUnit.code == rename.code)).name = rename.new_name
+    counted = []
+    for row in plan.to_count:
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == row.code))
+        changes = _count_changes(unit, row)
+        for name, value in changes.items():
+            setattr(unit, name, value)
+        counted.append({"code": row.code, **changes})
     added = add_units(session, [{"code": row.code, "name": row.name, "kind": row.kind,
-                                 "parent_code": row.parent_code} for row in plan.to_add])
+                                 "parent_code": row.parent_code, **row.expected()}
+                                for row in plan.to_add])
     session.flush()
     audit.record(session, actor, "units-imported", unit_path="", details={
         "added": [row.code for row in plan.to_add],
         "renamed": [{"code": r.code, "from": r.old_name, "to": r.new_name}
-                    for r in plan.to_rename]})
-    return UnitImportSummary(added, plan.to_rename, plan.unchanged)
+                    for r in plan.to_rename],
+        "expected_counts": counted})
+    return UnitImportSummary(added, plan.to_rename, plan.unchanged, len(counted))

@@ -24,7 +24,8 @@ class UnitChoice:
 
 
 def add_units(session: Session, rows: list[dict[str, str]]) -> int:
-    """Adds units given parents-first as {code, name, parent_code, kind}; returns the count."""
+    """Adds units given parents-first as {code, name, parent_code, kind} and optionally their
+    expected counts; returns the count."""
     by_code = {unit.code: unit for unit in session.scalars(select(OrgUnit))}
     added = 0
     for row in rows:
@@ -32,7 +33,8 @@ def add_units(session: Session, rows: list[dict[str, str]]) -> int:
             continue
         parent = by_code.get(row.get("parent_code") or "")
         unit = OrgUnit(code=row["code"], name=row["name"], kind=row["kind"], parent=parent,
-                       path="")
+                       path="", expected_residents=row.get("expected_residents"),
+                       expected_civil_servants=row.get("expected_civil_servants"))
         session.add(unit)
         session.flush()  # the id is part of the path
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"

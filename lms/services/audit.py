@@ -21,7 +21,7 @@ ACTIONS = (
     "activation-code-issued", "assignment-created", "assignment-removed", "target-created",
     "target-removed", "units-imported", "personal-data-exported", "audit-exported",
     "content-published", "content-rolled-back", "publisher-granted", "publisher-revoked",
-    "reset-code-issued", "password-reset",
+    "reset-code-issued", "password-reset", "unit-created", "unit-changed",
 )
 PAGE_SIZE = 100
 

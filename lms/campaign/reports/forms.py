@@ -5,6 +5,8 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from lms.campaign.reports.labels import UNIT_KIND_LABELS
+
 REQUIRED = _l("Please fill this in.")
 
 AUDIENCE_CHOICES = [SelectChoice("", _l("Everyone the program or course is for")),
@@ -45,3 +47,24 @@ class TargetForm(FlaskForm):
                                      NumberRange(1, 100_000_000, _l("Enter a number above 0."))],
                          render_kw={"inputmode": "numeric"})
     deadline = DateField(_l("Deadline"), validators=[InputRequired(_l("Choose a date."))])
+
+
+class UnitForm(FlaskForm):
+    """Lengths and numbers are checked by the import's rules (unit_changes), not here."""
+    code = StringField(_l("Unit code"), description=_l("Short and unique, as in the unit list "
+                                                       "file, e.g. HN-BD. It cannot change later."),
+                       render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    name = StringField(_l("Name"), render_kw={"autocomplete": "off"})
+    kind = SelectField(_l("Kind"), default="commune",
+                       choices=[SelectChoice(k, v) for k, v in UNIT_KIND_LABELS.items()])
+    parent_code = StringField(_l("Under the unit (code)"),
+                              render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    expected_residents = StringField(
+        _l("Expected adult residents"), description=_l("Leave it empty if you do not know. "
+                                                       "Percentage targets for citizens count "
+                                                       "against this number."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    expected_civil_servants = StringField(
+        _l("Expected civil servants"), description=_l("Percentage targets for civil servants "
+                                                      "count against this number."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})

@@ -8,3 +8,6 @@ AGE_LABELS = {"under-30": _l("Under 30"), "30-44": _l("30 to 44"), "45-59": _l("
 STATE_LABELS = {"overdue": _l("Overdue"), "due-soon": _l("Due soon"), "on-time": _l("On time"),
                 "done": _l("Done")}
 KIND_LABELS = {"program": _l("Program"), "course": _l("Course")}
+UNIT_KIND_LABELS = {"province": _l("Province or city"), "commune": _l("Commune"),
+                    "ward": _l("Ward"), "special-zone": _l("Special zone"),
+                    "unit": _l("Agency or office"), "group": _l("Residential group or village")}

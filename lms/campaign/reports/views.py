@@ -17,9 +17,11 @@ from lms.i18n import select_language
 from lms.models import OrgUnit
 from lms.export_files import attachment, csv_lines, xlsx_bytes
 from lms.campaign.reports import headings
-from lms.campaign.reports.forms import AssignmentForm, TargetForm
-from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS
-from lms.campaign import assignments, charts, dashboard, errors, exports, scope, snapshot, targets
+from lms.campaign.reports.forms import AssignmentForm, TargetForm, UnitForm
+from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS, \
+    UNIT_KIND_LABELS
+from lms.campaign import (assignments, charts, dashboard, errors, exports, scope, snapshot,
+                          targets, unit_changes)
 from lms.services import clock
 from lms.services.access import REPORT_ROLES, scope_path
 
@@ -42,10 +44,31 @@ FORM_ERRORS = {
 }
 
 
+# What the units form says for each of the import's rules (unit_import keys them).
+UNIT_PROBLEMS = {
+    "code-empty": _l("Enter a code."),
+    "code-long": _l("A code has at most %(length)s characters."),
+    "code-slash": _l("A code cannot contain “/” or be only dots."),
+    "code-taken": _l("The code %(code)s is already used by another unit."),
+    "name-empty": _l("Enter the unit's name."),
+    "name-long": _l("A name has at most %(length)s characters."),
+    "kind-unknown": _l("Choose one of the kinds."),
+    "own-parent": _l("A unit cannot be under itself."),
+    "expected-number": _l("“%(value)s” is not a number of people: write a whole number such "
+                          "as 4200, without dots or spaces, or leave it empty."),
+    "parent-needed": _l("Give the code of one of your units to put this unit under."),
+    "parent-unknown": _l("No unit with the code %(code)s among the units you manage."),
+    "move-own-scope": _l("Your own top unit cannot be moved; ask an administrator."),
+    "move-inside": _l("%(code)s is inside this unit: a unit cannot move under itself."),
+}
+
+
 @bp.context_processor
 def report_labels():
     return {"charts": charts, "AUDIENCE_LABELS": AUDIENCE_LABELS, "AGE_LABELS": AGE_LABELS,
-            "KIND_LABELS": KIND_LABELS}
+            "KIND_LABELS": KIND_LABELS, "UNIT_KIND_LABELS": UNIT_KIND_LABELS,
+            "may_edit_units": current_user.is_authenticated
+            and current_user.role in unit_changes.UNIT_EDITOR_ROLES}
 
 
 def unit_or_404(code: str) -> OrgUnit:
@@ -200,3 +223,66 @@ def remove_target(target_id: int):
     return render_template("reports/remove.html", kind="target", item=target,
                            subject=current_catalog().program(target.program_slug),
                            back=url_for("reports.target_list"))
+
+
+def unit_fields(form: UnitForm, unit=None) -> unit_changes.UnitFields:
+    return unit_changes.UnitFields(
+        unit.code if unit else form.code.data or "", form.name.data or "", form.kind.data or "",
+        form.parent_code.data or "", form.expected_residents.data or "",
+        form.expected_civil_servants.data or "")
+
+
+def unit_form_errors(form: UnitForm, error: unit_changes.UnitChangeError) -> None:
+    for problem in error.problems:
+        field = getattr(form, problem.column or "code", None) or form.code
+        field.errors = [*field.errors, str(UNIT_PROBLEMS[problem.key]) % problem.params]
+
+
+@bp.route("/manage-units/", methods=["GET", "POST"])
+@role_required(*unit_changes.UNIT_EDITOR_ROLES)
+def unit_list():
+    """Browse the units one level at a time and add one under the unit being looked at."""
+    under_code = request.args.get("under", "")
+    under = unit_or_404(under_code) if under_code else None
+    form = UnitForm(parent_code=under.code if under else "")
+    if form.validate_on_submit():
+        try:
+            made = unit_changes.create_unit(db.session, current_user, unit_fields(form),
+                                            current_actor())
+        except unit_changes.UnitChangeError as error:
+            unit_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The unit %(name)s is added.", name=made.name))
+            return redirect(url_for("reports.unit_list",
+                                    under=made.parent.code if made.parent else None))
+    return render_template("reports/units.html", form=form, under=under,
+                           trail=scope.trail(db.session, current_user, under),
+                           units=unit_changes.units_under(db.session, current_user, under)
+                           ), 422 if form.errors else 200
+
+
+@bp.route("/manage-units/<code>/", methods=["GET", "POST"])
+@role_required(*unit_changes.UNIT_EDITOR_ROLES)
+def edit_unit(code: str):
+    unit = unit_or_404(code)
+    form = UnitForm(obj=unit, parent_code=unit.parent.code if unit.parent else "")
+    if request.method == "GET":  # numbers shown as typed; empty when not given
+        for name in ("expected_residents", "expected_civil_servants"):
+            value = getattr(unit, name)
+            getattr(form, name).data = "" if value is None else str(value)
+    if form.validate_on_submit():
+        try:
+            unit_changes.change_unit(db.session, current_user, unit, unit_fields(form, unit),
+                                     current_actor())
+        except unit_changes.UnitChangeError as error:
+            db.session.rollback()
+            unit_form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The unit %(name)s is saved.", name=unit.name))
+            return redirect(url_for("reports.unit_list",
+                                    under=unit.parent.code if unit.parent else None))
+    return render_template("reports/unit_edit.html", form=form, unit=unit,
+                           trail=scope.trail(db.session, current_user, unit)
+                           ), 422 if form.errors else 200
