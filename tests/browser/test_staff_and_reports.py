@@ -139,7 +139,7 @@ def test_an_organiser_sets_a_target_assigns_training_and_reads_the_report(
     page.fill("#unit", "HN")
     page.select_option("#program", "citizen-basic")
     page.select_option("#audience", "citizen")
-    page.get_by_label("Tỉ lệ phần trăm số người").check()
+    page.get_by_label("Tỷ lệ phần trăm số người").check()
     page.fill("#value", "80")
     page.fill("#deadline", deadline)
     page.get_by_role("button", name="Lưu chỉ tiêu").click()

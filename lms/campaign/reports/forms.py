@@ -54,7 +54,7 @@ class UnitForm(FlaskForm):
     code = StringField(_l("Unit code"), description=_l("Short and unique, as in the unit list "
                                                        "file, e.g. HN-BD. It cannot change later."),
                        render_kw={"autocapitalize": "characters", "autocomplete": "off"})
-    name = StringField(_l("Name"), render_kw={"autocomplete": "off"})
+    name = StringField(_l("Unit name"), render_kw={"autocomplete": "off"})
     kind = SelectField(_l("Kind"), default="commune",
                        choices=[SelectChoice(k, v) for k, v in UNIT_KIND_LABELS.items()])
     parent_code = StringField(_l("Under the unit (code)"),
