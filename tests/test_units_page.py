@@ -8,12 +8,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import AuditEntry, OrgUnit
 
-from test_reports import World, english
-
-
-@pytest.fixture
-def world(app):
-    return World(app)
+from test_reports import english, world  # noqa: F401  (the same units and sign-in helper)
 
 
 @pytest.fixture

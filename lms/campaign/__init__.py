@@ -1,10 +1,13 @@
 """The campaign: units, who must learn what by when, targets, and who has finished.
 
 Each rule has one home:
-- units.py, unit_import.py: the tree of provinces, communes and wards, and its CSV import;
+- units.py, unit_import.py, unit_changes.py: the tree of provinces, communes, wards and special
+  zones with their expected counts, its CSV import, and its changes from the web (checked by
+  the import's rules);
 - scope.py: which units a staff member may see;
 - audiences.py: who a campaign counts (citizens, civil servants) and the age groups;
-- assignments.py: courses and programs assigned to people or units, with due dates;
+- assignments.py: courses and programs assigned to people or units, with due dates; whom an
+  assignment reaches (people_assigned: its audience only), for every count, list and reminder;
 - targets.py: certification targets and their pace;
 - dashboard.py, snapshot.py, charts.py: the figures of a unit, counted live or from the snapshot;
 - exports.py: the rows of the people and unit exports;

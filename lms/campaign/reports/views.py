@@ -268,15 +268,14 @@ def edit_unit(code: str):
     unit = unit_or_404(code)
     form = UnitForm(obj=unit, parent_code=unit.parent.code if unit.parent else "")
     if request.method == "GET":  # numbers shown as typed; empty when not given
-        for name in ("expected_residents", "expected_civil_servants"):
+        for name in unit_changes.EXPECTED_COLUMNS:
             value = getattr(unit, name)
             getattr(form, name).data = "" if value is None else str(value)
     if form.validate_on_submit():
         try:
             unit_changes.change_unit(db.session, current_user, unit, unit_fields(form, unit),
                                      current_actor())
-        except unit_changes.UnitChangeError as error:
-            db.session.rollback()
+        except unit_changes.UnitChangeError as error:  # nothing was changed
             unit_form_errors(form, error)
         else:
             db.session.commit()
