@@ -297,3 +297,109 @@ def test_an_ordinary_device_keeps_its_long_session(app, learners, clock):
     client = learners.register(identifier="0912 111 222")
     clock.advance(minutes=30)
     assert client.get("/me/").status_code == 200
+
+
+# --- the support log --------------------------------------------------------------------------
+
+def log_form_token(helper) -> str:
+    page = helper.get("/support/log").get_data(as_text=True)
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_a_visit_sent_twice_is_recorded_once(app, team):
+    from lms.models import SupportVisit
+
+    _manager, helper, point_id = team
+    register_person(helper, app)
+    card = card_of(app)
+    data = {"token": log_form_token(helper), "place": f"point-{point_id}",
+            "person": card.number, "services": ["vneid", "learning-together"],
+            "outcome": "done", "minutes": "25"}
+    first = helper.post("/support/log", data=data, follow_redirects=True)
+    second = helper.post("/support/log", data=data, follow_redirects=True)
+    assert first.status_code == second.status_code == 200
+    helper.get("/language/en")
+    again = helper.post("/support/log", data=data, follow_redirects=True)
+    assert "already recorded: it counts once" in again.get_data(as_text=True)
+    with app.app_context():
+        visits = db.session.scalars(select(SupportVisit)).all()
+        assert len(visits) == 1
+        visit = visits[0]
+        assert (visit.person_id, visit.age_group, visit.people_count) == (card.user_id,
+                                                                          "60-plus", 1)
+        assert visit.services == ["learning-together", "vneid"] and visit.minutes == 25
+    assert actions(app).count("support-visit-logged") == 1
+
+
+def test_passers_by_are_a_count_and_an_age_group_and_bad_input_is_explained(app, team):
+    from lms.models import SupportVisit
+
+    _manager, helper, point_id = team
+    helper.get("/language/en")
+    token = log_form_token(helper)
+    response = helper.post("/support/log", data={
+        "token": token, "place": f"commune-{unit_id(app, 'HN-HK')}", "people_count": "0",
+        "minutes": "0", "person": "0999 000 111", "services": ["no-such-service"]})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("Choose a commune or ward from the list.", "No one in your communes",
+                    "Tick at least one thing", "Choose how it went.", "Enter the minutes"):
+        assert message in text
+    assert 'value="0999 000 111"' in text and f'value="{token}"' in text  # nothing lost
+    response = helper.post("/support/log", data={
+        "token": token, "place": f"commune-{unit_id(app, 'HN-BD')}", "people_count": "3",
+        "age_group": "60-plus", "services": ["scam-advice"], "outcome": "partly",
+        "minutes": "40"})
+    assert response.status_code == 302
+    with app.app_context():
+        visit = db.session.scalar(select(SupportVisit))
+        assert (visit.point_id, visit.people_count, visit.age_group) == (None, 3, "60-plus")
+
+
+def test_organisers_add_and_retire_services_on_the_log(app, team, learners):
+    _manager, helper, _point = team
+    organiser = learners.with_role("organiser", unit="HN")
+    assert organiser.post("/support/services", data={"name": "Ví điện tử VNPT Money"}
+                          ).status_code == 302
+    assert organiser.post("/support/services", data={"name": "ví điện tử  VNPT money"}
+                          ).status_code == 422
+    organiser.post("/support/services/etax-mobile/retire")
+    page = helper.get("/support/log").get_data(as_text=True)
+    assert "Ví điện tử VNPT Money" in page and 'value="etax-mobile"' not in page
+    assert 'value="vssid"' in page
+    organiser.post("/support/services/etax-mobile/bring-back")
+    assert 'value="etax-mobile"' in helper.get("/support/log").get_data(as_text=True)
+    assert helper.post("/support/services", data={"name": "x"}).status_code == 403
+
+
+def test_progress_on_a_shared_device_counts_the_same_and_is_marked_assisted(
+        app, team, bundled_catalog):
+    from lms.models import LessonProgress, QuizAttempt
+    from lms.services import record
+    from tests.conftest import right_answers
+
+    _manager, helper, point_id = team
+    register_person(helper, app)
+    card = card_of(app)
+    course = next(c for c in bundled_catalog.courses if c.quiz)
+    device = shared_device(app, helper, point_id)
+    device.post("/support/card", data={"number": card.number, "pin": "250718"})
+    for lesson in course.lessons:
+        assert device.post(f"/courses/{course.slug}/{lesson.slug}/done").status_code == 302
+    page = device.get(f"/courses/{course.slug}/quiz/").get_data(as_text=True)
+    token = re.search(r'name="attempt" value="([^"]+)"', page).group(1)
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
+        answers = right_answers(attempt, course.quiz)
+    form = {"attempt": token}
+    form.update({f"q-{key}": [str(i) for i in chosen] for key, chosen in answers.items()})
+    assert device.post(f"/courses/{course.slug}/quiz/", data=form).status_code == 303
+    with app.app_context():
+        helper_id = db.session.scalar(select(User.id).where(User.role == "helper"))
+        marks = db.session.scalars(select(LessonProgress.assisted_by_id).where(
+            LessonProgress.user_id == card.user_id)).all()
+        assert marks and set(marks) == {helper_id}
+        attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
+        assert attempt.passed and attempt.assisted_by_id == helper_id
+        person = db.session.get(User, card.user_id)
+        assert record.course_record(db.session, person.id, course).complete

@@ -58,10 +58,13 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
             "signed_in_devices": sessions.count(session, user, now),
         },
         "lessons_done": [{"course": p.course_slug, "lesson": p.lesson_slug,
-                          "completed_at": p.completed_at.isoformat()} for p in lessons],
+                          "completed_at": p.completed_at.isoformat(),
+                          "assisted_at_a_support_point": p.assisted_by_id is not None}
+                         for p in lessons],
         "quiz_attempts": [{"course": a.course_slug, "started_at": a.started_at.isoformat(),
                            "submitted_at": _iso(a.submitted_at),
                            "score_percent": a.score_percent, "passed": a.passed,
+                           "assisted_at_a_support_point": a.assisted_by_id is not None,
                            "answers": a.answers} for a in attempts],
         "courses_completed": [
             {"course": r.course.slug, "completed_on": r.completed_on.isoformat(),

@@ -1,7 +1,7 @@
 """The support-point forms, and what each support problem means in the helper's words."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, IntegerField, PasswordField, RadioField, SearchField,
+from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, RadioField, SearchField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -33,9 +33,37 @@ SUPPORT_ERRORS = {
     "minutes": _l("Enter the minutes spent, from 1 to 600."),
     "choose-outcome": _l("Choose how it went."),
     "choose-age-group": _l("Choose the age group."),
-    "no-person": _l("This card is not one of the people you can help."),
+    "no-person": _l("No one in your communes has this card or phone number. Check it, or "
+                    "leave it empty to count them as passers-by."),
     "name-taken": _l("A service with this name is already on the list."),
 }
+
+
+SERVICE_NAMES = {
+    "vneid": _l("Installing VNeID"),
+    "vneid-level-2": _l("Level-2 electronic identification (VNeID)"),
+    "public-service-portal": _l("A dossier submitted on the National Public Service Portal"),
+    "etax-mobile": _l("eTax Mobile"),
+    "vssid": _l("VssID (social insurance)"),
+    "learning-together": _l("A lesson or quiz done together"),
+    "scam-advice": _l("Advice on avoiding online scams"),
+}
+AGE_GROUP_NAMES = {
+    "under-30": _l("Under 30"),
+    "30-59": _l("30 to 59"),
+    "60-plus": _l("60 and over"),
+    "unknown": _l("Not known"),
+}
+OUTCOME_NAMES = {
+    "done": _l("Done"),
+    "partly": _l("Partly done: to continue"),
+    "not-done": _l("Not done"),
+}
+
+
+def service_name(service) -> str:
+    """A built-in service in the page's language; one organisers added, as they named it."""
+    return service.name or str(SERVICE_NAMES.get(service.code, service.code))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -115,6 +143,29 @@ class LinkPhoneForm(FlaskForm):
     phone = StringField(_l("Your mobile number"), validators=[DataRequired(REQUIRED),
                                                               Length(max=30)],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
+
+
+class VisitForm(FlaskForm):
+    token = HiddenField()
+    place = SelectField(_l("Where"), coerce=str, validate_choice=False)
+    person = StringField(_l("Card number or phone, if the person is registered"),
+                         validators=[Optional(), Length(max=30)],
+                         description=_l("Leave it empty for people who are not registered: "
+                                        "then say how many and their age."),
+                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    people_count = IntegerField(_l("How many people"), default=1, validators=[Optional()],
+                                render_kw={"inputmode": "numeric"})
+    age_group = RadioField(_l("Age"), validate_choice=False, choices=[
+        SelectChoice(code, name) for code, name in AGE_GROUP_NAMES.items()])
+    services = CheckboxesField(_l("What you helped with"), coerce=str, validate_choice=False)
+    outcome = RadioField(_l("How it went"), validate_choice=False, choices=[
+        SelectChoice(code, name) for code, name in OUTCOME_NAMES.items()])
+    minutes = IntegerField(_l("Minutes spent"), validators=[Optional()],
+                           render_kw={"inputmode": "numeric"})
+
+
+class ServiceForm(FlaskForm):
+    name = StringField(_l("A service to add to the list"), validators=[Length(max=200)])
 
 
 def options(pairs, choose: bool = True) -> list[SelectChoice]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, current_app, request
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE = "lms_shared_device"
@@ -27,6 +28,16 @@ def current() -> dict | None:
     except BadSignature:
         return None
     return value if isinstance(value, dict) and {"point", "helper"} <= value.keys() else None
+
+
+def assisting_helper() -> int | None:
+    """The helper whose point's shared device this is, when someone else is learning on it:
+    what they do there is recorded as assisted."""
+    device = current()
+    if device is None or not current_user.is_authenticated or current_user.id == device[
+            "helper"]:
+        return None
+    return device["helper"]
 
 
 def idle_limit() -> timedelta:

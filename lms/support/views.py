@@ -16,10 +16,11 @@ from lms.models import User
 from lms.security import sign_in, sign_out
 from lms.services import accounts, clock, sessions
 from lms.services.personal_data import NOTICE_VERSION
-from lms.support import card_pdf, cards, points, shared_device
-from lms.support.forms import (CardSignInForm, ConfirmForm, DeviceForm, FindCardForm,
-                               GrantHelperForm, LinkPhoneForm, PointForm, RegisterLearnerForm,
-                               ReplaceCardForm, options, show_problems)
+from lms.support import card_pdf, cards, log, points, shared_device
+from lms.support.forms import (AGE_GROUP_NAMES, OUTCOME_NAMES, CardSignInForm, ConfirmForm,
+                               DeviceForm, FindCardForm, GrantHelperForm, LinkPhoneForm,
+                               PointForm, RegisterLearnerForm, ReplaceCardForm, ServiceForm,
+                               VisitForm, options, service_name, show_problems)
 from lms.support.points import SupportError
 
 bp = Blueprint("support", __name__, url_prefix="/support")
@@ -265,6 +266,86 @@ def revoke_card(card_id: int):
     db.session.commit()
     flash(_("The card no longer signs anyone in."))
     return redirect(url_for("support.card", card_id=found.id))
+
+
+# --- the support log -------------------------------------------------------------------------
+
+def visit_form(form: VisitForm | None = None) -> VisitForm:
+    form = form or VisitForm(token=log.new_token())
+    communes = points.communes_for(db.session, current_user)
+    form.place.choices = options(
+        (value, name if value.startswith("point-") else _("Door to door in %(commune)s",
+                                                            commune=name))
+        for value, name in log.places(db.session, current_user, communes))
+    form.services.choices = options(((s.code, service_name(s)) for s in log.offered_services(
+        db.session)), choose=False)
+    return form
+
+
+def service_names() -> dict[str, str]:
+    every = log.offered_services(db.session) + log.retired_services(db.session)
+    return {service.code: service_name(service) for service in every}
+
+
+@bp.route("/log", methods=["GET", "POST"])
+@role_required("helper")
+def support_log():
+    """A few taps per visit; a double tap or a resent form records once."""
+    form = visit_form(VisitForm() if request.method == "POST" else None)
+    if request.method == "POST":
+        form.validate_on_submit()  # CSRF and the field types; the log's rules next, all shown
+        visit = log.Visit(form.token.data or "", form.place.data or "", form.person.data or "",
+                          form.people_count.data, form.age_group.data,
+                          tuple(form.services.data or ()), form.outcome.data, form.minutes.data)
+        try:
+            _row, new = log.record_visit(db.session, current_user, visit, current_actor(),
+                                         clock.now())
+        except SupportError as error:
+            show_problems(form, [p for p in error.problems if not getattr(form, p[0]).errors])
+        else:
+            if not form.errors:
+                db.session.commit()
+                flash(_("Recorded. Thank you!") if new else
+                      _("This visit was already recorded: it counts once."))
+                return redirect(url_for("support.support_log"))
+            db.session.rollback()
+    return render_template("support/log.html", form=form, service_names=service_names(),
+                           visits=log.visits_by(db.session, current_user),
+                           age_group_names=AGE_GROUP_NAMES, outcome_names=OUTCOME_NAMES,
+                           ), 422 if form.errors else 200
+
+
+@bp.route("/services", methods=["GET", "POST"])
+@role_required("organiser", "admin")
+def services():
+    """Organisers keep the list of services the log offers."""
+    form = ServiceForm()
+    if form.validate_on_submit():
+        try:
+            added = log.add_service(db.session, form.name.data)
+        except SupportError as error:
+            show_problems(form, error.problems)
+        else:
+            db.session.commit()
+            flash(_("“%(name)s” is on the list.", name=added.name))
+            return redirect(url_for("support.services"))
+    return render_template("support/services.html", form=form, change=ConfirmForm(),
+                           offered=log.offered_services(db.session),
+                           retired=log.retired_services(db.session),
+                           service_name=service_name), 422 if form.errors else 200
+
+
+@bp.post("/services/<code>/<any(retire, 'bring-back'):change>")
+@role_required("organiser", "admin")
+def change_service(code: str, change: str):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if change == "retire":
+        log.retire_service(db.session, code, clock.now())
+    else:
+        log.bring_back_service(db.session, code)
+    db.session.commit()
+    return redirect(url_for("support.services"))
 
 
 # --- signing in with a card; a card holder's own phone ----------------------------------------
