@@ -403,3 +403,48 @@ def test_progress_on_a_shared_device_counts_the_same_and_is_marked_assisted(
         assert attempt.passed and attempt.assisted_by_id == helper_id
         person = db.session.get(User, card.user_id)
         assert record.course_record(db.session, person.id, course).complete
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+def test_reports_count_people_services_and_help_per_point_helper_and_commune(app, team,
+                                                                              learners):
+    from openpyxl import load_workbook
+
+    manager, helper, point_id = team
+    register_person(helper, app)  # born 1950: 60 and over
+    card = card_of(app)
+    visits = [
+        {"place": f"point-{point_id}", "person": card.number, "services": ["vneid"],
+         "outcome": "done", "minutes": "20"},
+        {"place": f"commune-{unit_id(app, 'HN-BD')}", "people_count": "4",
+         "age_group": "30-59", "services": ["vssid", "etax-mobile"], "outcome": "partly",
+         "minutes": "30"},
+        {"place": f"point-{point_id}", "people_count": "2", "age_group": "60-plus",
+         "services": ["vneid"], "outcome": "not-done", "minutes": "10"},
+    ]
+    for visit in visits:
+        assert helper.post("/support/log", data={"token": log_form_token(helper), **visit}
+                           ).status_code == 302
+    manager.get("/language/en")
+    page = manager.get("/support/report").get_data(as_text=True)
+    assert "Help at support points" in page
+    # 7 people, 3 of them 60+; VNeID done once (the not-done visit does not count).
+    assert re.search(r"People helped</dt><dd>7<", page)
+    assert re.search(r"Of them aged 60 and over</dt><dd>3<", page)
+    assert "Installing VNeID: <strong>1</strong>" in page
+    assert "Nhà văn hoá tổ dân phố 5" in page and "Door to door" in page
+    csv_text = manager.get("/support/report.csv").get_data(as_text=True)
+    assert csv_text.startswith("\ufeffSection,Name")
+    assert "Support point,Nhà văn hoá tổ dân phố 5,2,3,0,0,3,0,30" in csv_text
+    assert "Total,Total,3,7,0,4,3,0,60" in csv_text
+    workbook = load_workbook(BytesIO(manager.get("/support/report.xlsx").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert ("Service done", "Installing VNeID", 1) == rows[next(
+        i for i, r in enumerate(rows) if r[1] == "Installing VNeID")][:3]
+    # Going down the tree: another commune has nothing; outside the scope is a 404.
+    other = manager.get("/support/report?unit=HN-SS").get_data(as_text=True)
+    assert re.search(r"People helped</dt><dd>0<", other)
+    assert manager.get("/support/report?unit=DB").status_code == 404
+    assert helper.get("/support/report").status_code == 403
+    assert actions(app).count("support-visit-logged") == 3

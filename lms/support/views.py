@@ -10,13 +10,14 @@ from flask_login import current_user, login_required, logout_user
 from lms import limits
 from lms.account_messages import send_code
 from lms.auth.access import current_actor, role_required
+from lms.export_files import attachment, csv_lines, xlsx_bytes
 from lms.extensions import db, limiter
 from lms.issuing import public_url
 from lms.models import User
 from lms.security import sign_in, sign_out
-from lms.services import accounts, clock, sessions
+from lms.services import access, accounts, clock, sessions
 from lms.services.personal_data import NOTICE_VERSION
-from lms.support import card_pdf, cards, log, points, shared_device
+from lms.support import card_pdf, cards, figures, log, points, shared_device
 from lms.support.forms import (AGE_GROUP_NAMES, OUTCOME_NAMES, CardSignInForm, ConfirmForm,
                                DeviceForm, FindCardForm, GrantHelperForm, LinkPhoneForm,
                                PointForm, RegisterLearnerForm, ReplaceCardForm, ServiceForm,
@@ -346,6 +347,49 @@ def change_service(code: str, change: str):
         log.bring_back_service(db.session, code)
     db.session.commit()
     return redirect(url_for("support.services"))
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+def report_unit_or_404():
+    unit = figures.report_unit(db.session, access.scope_path(db.session, current_user),
+                               request.args.get("unit"))
+    if unit is False:
+        abort(404)
+    return unit
+
+
+@bp.get("/report")
+@role_required(*access.REPORT_ROLES)
+def report():
+    unit = report_unit_or_404()
+    found = figures.figures(db.session, unit.path if unit else "", _("Door to door"))
+    return render_template("support/report.html", unit=unit, found=found,
+                           below=figures.units_below(db.session, unit),
+                           service_names=service_names(), age_group_names=AGE_GROUP_NAMES,
+                           shown_month=figures.shown_month)
+
+
+@bp.get("/report.<any(csv, xlsx):fmt>")
+@role_required(*access.REPORT_ROLES)
+def report_file(fmt: str):
+    unit = report_unit_or_404()
+    found = figures.figures(db.session, unit.path if unit else "", _("Door to door"))
+    header = [_("Section"), _("Name"), _("Visits or count"), _("People helped"),
+              *(str(AGE_GROUP_NAMES[group]) for group in log.AGE_GROUPS), _("Minutes")]
+    labels = {"point": _("Support point"), "helper": _("Helper"), "commune": _("Commune"),
+              "total": _("Total"), "service": _("Service done"), "month": _("Month"),
+              "lessons": _("Lessons done with help"),
+              "quizzes": _("Quizzes passed with help"), **service_names()}
+    rows = figures.export_rows(found, labels)
+    code = unit.code if unit else "all"
+    headers = {"Content-Disposition": attachment(
+        f"support-{code}-{clock.today().isoformat()}.{fmt}")}
+    if fmt == "csv":
+        return Response(csv_lines(header, rows), headers=headers,
+                        content_type="text/csv; charset=utf-8")
+    return Response(xlsx_bytes(header, rows, f"support-{code}"), headers=headers,
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # --- signing in with a card; a card holder's own phone ----------------------------------------
