@@ -269,7 +269,9 @@ def test_two_people_in_a_row_on_a_shared_device_the_second_sees_nothing_of_the_f
     device.post("/support/card", data={"number": card.number, "pin": "250718"})
     page = device.get("/me/").get_data(as_text=True)
     assert "Lò Thị Mai" in page and "Trần Văn Bình" not in page
-    assert 'http-equiv="refresh"' in page and "/support/device/done" in page
+    assert "/support/device/idle.css" in page and "/support/device/done" in page
+    css = device.get("/support/device/idle.css").get_data(as_text=True)
+    assert "animation: idle-cover 0s linear 300s forwards" in css
 
 
 def test_a_shared_device_signs_its_person_out_after_a_few_idle_minutes(app, team, learners,

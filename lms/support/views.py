@@ -466,6 +466,16 @@ def device_done():
     return redirect(url_for("support.device"))
 
 
+@bp.get("/device/idle.css")
+def idle_cover_css():
+    """Covers the page once the server has signed its person out for being idle, with
+    JavaScript off too: a meta refresh would do it, but a timed refresh fails WCAG 2.2.1
+    (axe's "meta-refresh"), while a cover the person can read and tap does not."""
+    css = render_template("support/idle_cover.css",
+                          seconds=int(shared_device.idle_limit().total_seconds()))
+    return Response(css, mimetype="text/css")
+
+
 @bp.get("/device/ended")
 def device_ended():
     if current_user.is_authenticated:  # the meta refresh came early: still in use
