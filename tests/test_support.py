@@ -450,3 +450,21 @@ def test_reports_count_people_services_and_help_per_point_helper_and_commune(app
     assert manager.get("/support/report?unit=DB").status_code == 404
     assert helper.get("/support/report").status_code == 403
     assert actions(app).count("support-visit-logged") == 3
+
+
+def test_a_card_holder_sees_their_settings_and_deletes_their_account_with_the_pin(app, team):
+    _manager, helper, _point = team
+    register_person(helper, app)
+    card = card_of(app)
+    person = app.test_client()
+    person.post("/support/card", data={"number": card.number, "pin": "250718"})
+    person.get("/language/en")
+    settings = person.get("/me/settings").get_data(as_text=True)
+    assert "/support/my-phone" in settings and "Change password" not in settings
+    assert person.post("/me/delete", data={"password": "000000"}).status_code == 200
+    assert person.post("/me/delete", data={"password": "250718"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, card.user_id) is None
+        assert db.session.scalar(select(LearnerCard.id)) is None
+    assert app.test_client().post("/support/card", data={"number": card.number,
+                                                          "pin": "250718"}).status_code == 422

@@ -14,8 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog
-from lms.models import (AssignmentPerson, AuditEntry, Certificate, Consent, LessonProgress,
-                        OneTimeCode, QuizAttempt, User)
+from lms.models import (AssignmentPerson, AuditEntry, Certificate, Consent, LearnerCard,
+                        LessonProgress, OneTimeCode, QuizAttempt, User)
 from lms.services import assignments, passwords, record, sessions
 from lms.services.accounts import AccountError
 from lms.services.certificates import masked_name
@@ -89,10 +89,20 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
     }
 
 
+def _reauthenticated(session: Session, user: User, secret: str) -> bool:
+    """The password; for a learner card holder without a phone or email, their card's PIN."""
+    if user.phone or user.email:
+        return passwords.verify(user.password_hash, secret)
+    card = session.scalar(select(LearnerCard).where(LearnerCard.user_id == user.id,
+                                                    LearnerCard.revoked_at.is_(None)))
+    return passwords.verify(card.pin_hash if card else None, secret)
+
+
 def delete_account(session: Session, user: User, password: str, now: datetime) -> None:
-    if not passwords.verify(user.password_hash, password):
+    if not _reauthenticated(session, user, password):
         raise AccountError("password", "wrong")
-    for model in (LessonProgress, QuizAttempt, AssignmentPerson, OneTimeCode, Consent):
+    for model in (LessonProgress, QuizAttempt, AssignmentPerson, OneTimeCode, Consent,
+                  LearnerCard):
         session.execute(delete(model).where(model.user_id == user.id))
     sessions.end_all(session, user)
     held = session.scalars(select(Certificate).where(Certificate.user_id == user.id)).all()
