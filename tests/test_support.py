@@ -271,7 +271,7 @@ def test_two_people_in_a_row_on_a_shared_device_the_second_sees_nothing_of_the_f
     assert "Lò Thị Mai" in page and "Trần Văn Bình" not in page
     assert "/support/device/idle.css" in page and "/support/device/done" in page
     css = device.get("/support/device/idle.css").get_data(as_text=True)
-    assert "animation: idle-cover 0s linear 300s forwards" in css
+    assert "animation: idle-cover 0s linear 600s forwards" in css
 
 
 def test_a_shared_device_signs_its_person_out_after_a_few_idle_minutes(app, team, learners,
@@ -280,12 +280,12 @@ def test_a_shared_device_signs_its_person_out_after_a_few_idle_minutes(app, team
     learners.register(name="Trần Văn Bình", identifier="0912 111 222")
     device = shared_device(app, helper, point_id)
     device.post("/login", data={"identifier": "0912 111 222", "password": PASSWORD})
-    clock.advance(minutes=4)
+    clock.advance(minutes=8)
     assert device.get("/me/").status_code == 200  # in use: the timeout moves on
-    clock.advance(minutes=4)
+    clock.advance(minutes=8)
     assert device.get("/me/").status_code == 200
     copied = device.get_cookie("session").value
-    clock.advance(minutes=6)
+    clock.advance(minutes=11)
     response = device.get("/me/")
     assert response.status_code == 302 and response.location.endswith("/support/device/ended")
     assert device.get("/me/").status_code == 302
@@ -468,3 +468,20 @@ def test_a_card_holder_sees_their_settings_and_deletes_their_account_with_the_pi
         assert db.session.scalar(select(LearnerCard.id)) is None
     assert app.test_client().post("/support/card", data={"number": card.number,
                                                           "pin": "250718"}).status_code == 422
+
+
+def test_a_manager_changes_and_closes_a_point(app, team):
+    manager, _helper, point_id = team
+    form = manager.get(f"/support/points/{point_id}").get_data(as_text=True)
+    assert 'value="12 phố Đội Cấn"' in form and "checked" in form
+    response = manager.post(f"/support/points/{point_id}", data={
+        "name": "Điểm lưu động tổ 5", "address": "Các ngõ phố Đội Cấn",
+        "commune": unit_id(app, "HN-BD"), "kind": "mobile", "opening_times": "Chủ nhật"})
+    assert response.status_code == 302
+    with app.app_context():
+        point = db.session.get(SupportPoint, point_id)
+        assert (point.name, point.kind, point.helpers) == ("Điểm lưu động tổ 5", "mobile", [])
+    manager.post(f"/support/points/{point_id}/close")
+    assert "Điểm lưu động tổ 5" not in app.test_client().get(
+        "/support/communes/HN-BD").get_data(as_text=True)
+    assert actions(app)[-2:] == ["support-point-saved", "support-point-closed"]

@@ -23,6 +23,12 @@ WORDS = {
 }
 
 
+def desktop_shot(page, screenshot, name: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, name)
+    page.set_viewport_size({"width": 360, "height": 640})
+
+
 def sign_in(page, live_server, phone: str, language: str) -> None:
     page.goto(f"{live_server}/language/{language}?next=/login")
     page.fill("#identifier", phone)
@@ -33,7 +39,8 @@ def sign_in(page, live_server, phone: str, language: str) -> None:
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_point_a_helper_a_card_and_a_shared_device(language, live_app, live_server, page,
-                                                     check, people, screenshot_dir, tmp_path):
+                                                     check, people, screenshot_dir, screenshot,
+                                                     tmp_path):
     words = WORDS[language]
     manager = people.add("Hà Quản Lý", "HN", role="manager", scope="HN")
     helper = people.add("Lê Tình Nguyện", "HN-BD")
@@ -64,6 +71,7 @@ def test_a_point_a_helper_a_card_and_a_shared_device(language, live_app, live_se
     page.goto(live_server + "/support/communes/HN-BD")
     assert "12 phố Đội Cấn" in page.content()
     check(page, f"support-{language}-commune-page")
+    desktop_shot(page, screenshot, f"support-{language}-commune-page-desktop")
     page.locator("footer button[type=submit]").click()  # sign out
 
     sign_in(page, live_server, helper, language)
@@ -100,6 +108,7 @@ def test_a_point_a_helper_a_card_and_a_shared_device(language, live_app, live_se
     page.get_by_role("button", name=words["record"]).click()
     assert page.url.endswith("/support/log")
     check(page, f"support-{language}-log")
+    desktop_shot(page, screenshot, f"support-{language}-log-desktop")
 
     page.goto(live_server + "/support/device")
     check(page, f"support-{language}-device")
