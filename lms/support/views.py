@@ -272,6 +272,8 @@ def revoke_card(card_id: int):
 # --- the support log -------------------------------------------------------------------------
 
 def visit_form(form: VisitForm | None = None) -> VisitForm:
+    """The log form as sent, or (None) a fresh one with a new token."""
+    fresh = form is None
     form = form or VisitForm(token=log.new_token())
     communes = points.communes_for(db.session, current_user)
     form.place.choices = options(
@@ -280,6 +282,8 @@ def visit_form(form: VisitForm | None = None) -> VisitForm:
         for value, name in log.places(db.session, current_user, communes))
     form.services.choices = options(((s.code, service_name(s)) for s in log.offered_services(
         db.session)), choose=False)
+    if fresh and len(form.place.choices) > 1:  # one tap fewer: their first point
+        form.place.data = form.place.choices[1].value
     return form
 
 
