@@ -15,6 +15,6 @@ from lms.models.user import User
 
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
            "Consent", "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion",
-           "DeviceSession", "LearnerCard", "LessonProgress", "OneTimeCode", "OrgUnit", "QuizAttempt",
-           "ReportSnapshot", "SupportPoint", "SupportPointHelper", "SupportService", "SupportVisit",
-           "Target", "UnitTally", "User"]
+           "DeviceSession", "LearnerCard", "LessonProgress", "OneTimeCode", "OrgUnit",
+           "QuizAttempt", "ReportSnapshot", "SupportPoint", "SupportPointHelper", "SupportService",
+           "SupportVisit", "Target", "UnitTally", "User"]

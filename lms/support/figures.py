@@ -109,7 +109,8 @@ def export_rows(found: SupportFigures, labels: dict[str, str]) -> list[list]:
         rows.append([labels["service"], labels.get(code, code), count, None, None, None, None,
                      None, None])
     for month, people in found.by_month.items():
-        rows.append([labels["month"], shown_month(month), None, people, None, None, None, None, None])
+        rows.append([labels["month"], shown_month(month), None, people, None, None, None, None,
+                     None])
     rows.append([labels["lessons"], "", found.lessons_with_help, None, None, None, None, None,
                  None])
     rows.append([labels["quizzes"], "", found.quizzes_passed_with_help, None, None, None, None,

@@ -379,8 +379,9 @@ def report():
 def report_file(fmt: str):
     unit = report_unit_or_404()
     found = figures.figures(db.session, unit.path if unit else "", _("Door to door"))
-    header = [_("Section"), _("Point, helper, commune or service"), _("Visits or count"), _("People helped"),
-              *(str(AGE_GROUP_NAMES[group]) for group in log.AGE_GROUPS), _("Minutes")]
+    header = [_("Section"), _("Point, helper, commune or service"), _("Visits or count"),
+              _("People helped"), *(str(AGE_GROUP_NAMES[group]) for group in log.AGE_GROUPS),
+              _("Minutes")]
     labels = {"point": _("Support point"), "helper": _("Helper"), "commune": _("Commune"),
               "total": _("Total"), "service": _("Service done"), "month": _("Month"),
               "lessons": _("Lessons done with help"),

@@ -14,12 +14,14 @@ from tests.browser.test_staff_and_reports import PASSWORD, people  # noqa: F401 
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "vi": {"add": "Cho làm tình nguyện viên", "save": "Lưu điểm", "register": "Đăng ký và làm thẻ",
-           "record": "Ghi lại", "start": "Bật chế độ dùng chung", "card": "Đăng nhập bằng thẻ học tập",
-           "sign in": "Đăng nhập", "done": "Xong", "fixed": "Cố định"},
-    "en": {"add": "Make them a helper", "save": "Save the point", "register": "Register and make the card",
-           "record": "Record", "start": "Start support-point mode", "card": "Sign in with a learner card",
-           "sign in": "Sign in", "done": "Done", "fixed": "Fixed"},
+    "vi": {"add": "Cho làm tình nguyện viên", "save": "Lưu điểm",
+           "register": "Đăng ký và làm thẻ", "record": "Ghi lại",
+           "start": "Bật chế độ dùng chung", "card": "Đăng nhập bằng thẻ học tập",
+           "done": "Xong", "fixed": "Cố định"},
+    "en": {"add": "Make them a helper", "save": "Save the point",
+           "register": "Register and make the card", "record": "Record",
+           "start": "Start support-point mode", "card": "Sign in with a learner card",
+           "done": "Done", "fixed": "Fixed"},
 }
 
 

@@ -33,11 +33,13 @@ def upgrade():
     sa.Column('opening_times', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['commune_id'], ['org_units.id'], name=op.f('fk_support_points_commune_id_org_units')),
+    sa.ForeignKeyConstraint(['commune_id'], ['org_units.id'],
+                            name=op.f('fk_support_points_commune_id_org_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_support_points'))
     )
     with op.batch_alter_table('support_points', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_support_points_commune_id'), ['commune_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_support_points_commune_id'), ['commune_id'],
+                              unique=False)
 
     op.create_table('learner_cards',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -47,8 +49,10 @@ def upgrade():
     sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_learner_cards_issued_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_learner_cards_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'],
+                            name=op.f('fk_learner_cards_issued_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_learner_cards_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learner_cards')),
     sa.UniqueConstraint('number', name=op.f('uq_learner_cards_number'))
     )
@@ -59,14 +63,20 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('point_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['point_id'], ['support_points.id'], name=op.f('fk_support_point_helpers_point_id_support_points'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_support_point_helpers_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['point_id'], ['support_points.id'],
+                            name=op.f('fk_support_point_helpers_point_id_support_points'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_support_point_helpers_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_support_point_helpers')),
     sa.UniqueConstraint('point_id', 'user_id', name=op.f('uq_support_point_helpers_point_id'))
     )
     with op.batch_alter_table('support_point_helpers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_support_point_helpers_point_id'), ['point_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_support_point_helpers_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_support_point_helpers_point_id'), ['point_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_support_point_helpers_user_id'), ['user_id'],
+                              unique=False)
 
     op.create_table('support_visits',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -81,16 +91,22 @@ def upgrade():
     sa.Column('services', sa.JSON(), nullable=False),
     sa.Column('outcome', sa.String(length=10), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['commune_id'], ['org_units.id'], name=op.f('fk_support_visits_commune_id_org_units')),
-    sa.ForeignKeyConstraint(['helper_id'], ['users.id'], name=op.f('fk_support_visits_helper_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['person_id'], ['users.id'], name=op.f('fk_support_visits_person_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['point_id'], ['support_points.id'], name=op.f('fk_support_visits_point_id_support_points'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['commune_id'], ['org_units.id'],
+                            name=op.f('fk_support_visits_commune_id_org_units')),
+    sa.ForeignKeyConstraint(['helper_id'], ['users.id'],
+                            name=op.f('fk_support_visits_helper_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['users.id'],
+                            name=op.f('fk_support_visits_person_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['point_id'], ['support_points.id'],
+                            name=op.f('fk_support_visits_point_id_support_points'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_support_visits')),
     sa.UniqueConstraint('token', name=op.f('uq_support_visits_token'))
     )
     with op.batch_alter_table('support_visits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_support_visits_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_support_visits_helper_id'), ['helper_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_support_visits_helper_id'), ['helper_id'],
+                              unique=False)
         batch_op.create_index('ix_support_visits_point_at', ['point_id', 'at'], unique=False)
 
     with op.batch_alter_table('consents', schema=None) as batch_op:
