@@ -485,3 +485,17 @@ def test_a_manager_changes_and_closes_a_point(app, team):
     assert "Điểm lưu động tổ 5" not in app.test_client().get(
         "/support/communes/HN-BD").get_data(as_text=True)
     assert actions(app)[-2:] == ["support-point-saved", "support-point-closed"]
+
+
+def test_a_manager_removes_a_helper_who_then_can_no_longer_help(app, team, learners):
+    manager, helper, point_id = team
+    with app.app_context():
+        helper_id = db.session.scalar(select(User.id).where(User.role == "helper"))
+    other_manager = learners.with_role("manager", unit="DB")
+    assert other_manager.post(f"/support/helpers/{helper_id}/remove").status_code == 403
+    assert manager.post(f"/support/helpers/{helper_id}/remove").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, helper_id).role == "learner"
+        assert db.session.get(SupportPoint, point_id).helpers == []
+    assert helper.get("/support/help").status_code == 403
+    assert register_person(helper, app).status_code == 403
