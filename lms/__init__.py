@@ -51,9 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.quiz.views import bp as quiz_bp
     from lms.campaign.reports.views import bp as reports_bp
     from lms.campaign.staff.views import bp as staff_bp
+    from lms.support.views import bp as support_bp
 
     for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, certificates_bp, admin_bp,
-                      staff_bp, reports_bp):
+                      staff_bp, reports_bp, support_bp):
         app.register_blueprint(blueprint)
     return app
 

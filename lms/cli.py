@@ -24,7 +24,8 @@ users_cli = AppGroup("users", help="People's roles.")
 @users_cli.command("set-role")
 @click.argument("identifier")
 @click.argument("role", type=click.Choice(access.ROLES))
-@click.option("--unit", "unit_code", help="Unit code a manager or organiser is responsible for.")
+@click.option("--unit", "unit_code",
+              help="Unit code a manager, organiser or helper is responsible for.")
 def set_role(identifier: str, role: str, unit_code: str | None) -> None:
     """Give the account with this phone number or email a role, e.g.
 

@@ -80,6 +80,10 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # Dashboards read the reporting snapshot (`flask reports refresh`, run from cron) while
         # it is younger than this many seconds, and count live otherwise.
         "LMS_REPORT_SNAPSHOT_MAX_AGE": int(environ.get("LMS_REPORT_SNAPSHOT_MAX_AGE") or 900),
+        # A shared device at a support point signs its person out after this long unused:
+        # short for privacy, long enough to read a lesson or answer a quiz between requests.
+        "LMS_SHARED_DEVICE_IDLE_MINUTES": int(environ.get("LMS_SHARED_DEVICE_IDLE_MINUTES")
+                                              or 10),
         # While trainers edit, changed content files are read again without a restart; in
         # production content changes with a graceful reload (`kill -HUP` to gunicorn).
         "LMS_CONTENT_RELOAD": _flag(environ.get("LMS_CONTENT_RELOAD"),

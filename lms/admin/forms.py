@@ -29,6 +29,14 @@ ACTION_LABELS = {
     "content-rolled-back": _l("Course version put back"),
     "publisher-granted": _l("Allowed to publish a course"),
     "publisher-revoked": _l("No longer allowed to publish a course"),
+    "support-point-saved": _l("Support point saved"),
+    "support-point-closed": _l("Support point closed"),
+    "learner-registered": _l("Person registered by a helper"),
+    "learner-card-issued": _l("Learner card made"),
+    "learner-card-printed": _l("Learner card printed"),
+    "learner-card-revoked": _l("Learner card stopped"),
+    "shared-device-started": _l("Shared device started at a point"),
+    "support-visit-logged": _l("Support given, logged"),
 }
 
 

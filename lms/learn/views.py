@@ -14,6 +14,7 @@ from lms.extensions import cache, db
 from lms.i18n import select_language
 from lms.issuing import after_issuing
 from lms.services import clock, record
+from lms.support import shared_device
 
 bp = Blueprint("learn", __name__)
 ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -81,7 +82,7 @@ def mark_done(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     issued = record.mark_lesson_done(db.session, current_user, current_catalog(), course, lesson,
-                                     clock.now())
+                                     clock.now(), assisted_by=shared_device.assisting_helper())
     db.session.commit()
     after_issuing(issued)
     following = record.course_record(db.session, current_user.id, course).next_lesson

@@ -9,9 +9,12 @@ from lms.models.progress import LessonProgress
 from lms.models.publishing import ContentPackage, ContentRelease, CoursePublisher
 from lms.models.quiz import QuizAttempt
 from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
+from lms.models.support import (LearnerCard, SupportPoint, SupportPointHelper, SupportService,
+                                SupportVisit)
 from lms.models.user import User
 
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
            "Consent", "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion",
-           "DeviceSession", "LessonProgress", "OneTimeCode", "OrgUnit", "QuizAttempt",
-           "ReportSnapshot", "Target", "UnitTally", "User"]
+           "DeviceSession", "LearnerCard", "LessonProgress", "OneTimeCode", "OrgUnit",
+           "QuizAttempt", "ReportSnapshot", "SupportPoint", "SupportPointHelper", "SupportService",
+           "SupportVisit", "Target", "UnitTally", "User"]

@@ -21,3 +21,5 @@ class LessonProgress(Base):
     # The lesson's hash when it was done: editing a lesson never rewrites anyone's record.
     content_hash: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # The helper at whose support-point device it was done: it counts the same, and says so.
+    assisted_by_id: Mapped[int | None]

@@ -35,3 +35,5 @@ class QuizAttempt(Base):
     passed: Mapped[bool | None]
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The helper at whose support-point device it was submitted: it counts the same.
+    assisted_by_id: Mapped[int | None]

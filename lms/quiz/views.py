@@ -8,6 +8,7 @@ from lms.catalog import course_or_404, current_catalog
 from lms.extensions import csrf, db
 from lms.issuing import after_issuing
 from lms.services import clock, quizzes, record
+from lms.support import shared_device
 
 bp = Blueprint("quiz", __name__)
 
@@ -57,7 +58,8 @@ def submit(slug: str):
     token = request.form.get("attempt", "")
     try:
         attempt, issued = record.submit_quiz(db.session, current_user, current_catalog(), course,
-                                             token, submitted_answers(request.form), clock.now())
+                                             token, submitted_answers(request.form), clock.now(),
+                                             assisted_by=shared_device.assisting_helper())
     except quizzes.QuizWithheld:
         return render_template("quiz/withheld.html", course=course), 409
     except quizzes.StaleSubmission as stale:

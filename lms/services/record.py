@@ -256,10 +256,12 @@ def issue_earned(session: Session, user: User, catalog: Catalog,
 
 
 def mark_lesson_done(session: Session, user: User, catalog: Catalog, course: Course,
-                     lesson: Lesson, now: datetime) -> list[Certificate]:
+                     lesson: Lesson, now: datetime,
+                     assisted_by: int | None = None) -> list[Certificate]:
     """Records the lesson (idempotent: twice, or from two tabs, keeps one record) and issues
     what that earns, in one transaction. Marking a done lesson again dates the mark anew,
-    which is how a course without a quiz is completed again after a revocation."""
+    which is how a course without a quiz is completed again after a revocation.
+    `assisted_by`: the helper at whose support point it was done; it counts the same."""
     existing = session.scalar(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.course_slug == course.slug,
         LessonProgress.lesson_slug == lesson.slug))
@@ -271,14 +273,15 @@ def mark_lesson_done(session: Session, user: User, catalog: Catalog, course: Cou
             with session.begin_nested():
                 session.add(LessonProgress(user_id=user.id, course_slug=course.slug,
                                            lesson_slug=lesson.slug,
-                                           content_hash=lesson.content_hash, completed_at=now))
+                                           content_hash=lesson.content_hash, completed_at=now,
+                                           assisted_by_id=assisted_by))
         except IntegrityError:
             pass  # a concurrent request recorded it first
     return issue_earned(session, user, catalog, now)
 
 
 def submit_quiz(session: Session, user: User, catalog: Catalog, course: Course, token: str,
-                answers: dict[str, list[int]], now: datetime
+                answers: dict[str, list[int]], now: datetime, assisted_by: int | None = None
                 ) -> tuple[QuizAttempt, list[Certificate]]:
     """Grades the attempt once and, if it earns one, issues the certificate in the same
     transaction: a crash after the commit can lose the PDF (drawn again on demand), never the
@@ -286,5 +289,7 @@ def submit_quiz(session: Session, user: User, catalog: Catalog, course: Course, 
     if course.slug in catalog.withheld:
         raise quizzes.QuizWithheld()
     attempt = quizzes.submit_attempt(session, user.id, course, token, answers, now)
+    if assisted_by is not None:  # graded by this very submission (a stale one raised)
+        attempt.assisted_by_id = assisted_by
     issued = issue_earned(session, user, catalog, now) if attempt.passed else []
     return attempt, issued
