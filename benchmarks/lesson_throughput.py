@@ -88,17 +88,19 @@ def get(port: int, path: str, headers: dict | None = None,
 
 
 class Gunicorn:
-    """`gunicorn -w 2` in its own process group, so stopping it leaves nothing behind."""
+    """`gunicorn -w 2` (or more) in its own process group, so stopping it leaves nothing behind."""
 
-    def __init__(self, name: str, app: str, chdir: Path, env: dict, log: Path):
+    def __init__(self, name: str, app: str, chdir: Path, env: dict, log: Path,
+                 workers: int = WORKERS):
         self.name, self.app, self.chdir, self.env, self.log_path = name, app, chdir, env, log
+        self.workers = workers
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Self:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-w", str(WORKERS),
+                [sys.executable, "-m", "gunicorn", "-w", str(self.workers),
                  "-b", f"{HOST}:{self.port}", "--chdir", str(self.chdir),
                  "--graceful-timeout", "5", self.app],
                 cwd=self.chdir, env=self.env, stdin=subprocess.DEVNULL, stdout=log,

@@ -1,0 +1,176 @@
+"""Mixed load on PostgreSQL and Redis: how many concurrent learners per vCPU are served with
+p95 < 300 ms and no errors? Target (issue 14): at least 2,000 per vCPU on this machine.
+
+Empties the PostgreSQL database given, signs up the learners and a manager
+(mixed_load_setup.py), serves lms with `gunicorn -w WORKERS wsgi:app` and runs Locust
+headless (locustfile.py) against it: learners who read lessons, mark them done, take and
+submit quizzes and download certificates, each about one request every 20 s, and a manager
+per 200 learners opening the commune's dashboard and exports. Each step of --learners is its
+own run; every run samples PostgreSQL's lock waits (pg_locks, not granted) twice a second.
+
+With --burst, every learner of the commune instead opens and submits the final quiz within one
+minute; afterwards the submitted attempts and certificates in the database are counted
+against the submissions Locust saw answered.
+
+The load generator shares the machine's CPUs with the servers and the database, so the
+per-vCPU figure counts the vCPUs of the whole machine and is a floor.
+
+    python benchmarks/mixed_load.py [--database-url postgresql://postgres@127.0.0.1:5432/lms_bench]
+        [--redis-url redis://127.0.0.1:6379/0] [--workers 4] [--learners 1000,2000,4000]
+        [--seconds 120] [--burst]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lesson_throughput import (DEFAULT_DATABASE, ROOT, CannotMeasure, Gunicorn,  # noqa: E402
+                               empty_database)
+
+HERE = Path(__file__).resolve().parent
+P95_LIMIT_MS = 300
+
+
+class LockSampler(threading.Thread):
+    """Twice a second: how many backends wait for a lock, and for how long at most."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url, self.stop, self.samples, self.waiting, self.longest = url, threading.Event(), 0, 0, 0.0
+
+    def run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self.stop.wait(0.5):
+                waiting, longest = connection.execute(
+                    "SELECT count(*), coalesce(max(extract(epoch FROM now() - query_start)), 0) "
+                    "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()").fetchone()
+                self.samples += 1
+                self.waiting = max(self.waiting, waiting)
+                if waiting:
+                    self.longest = max(self.longest, float(longest))
+
+
+def prepare(env: dict, url: str, learners: int, people: Path) -> None:
+    empty_database(url)
+    done = subprocess.run([sys.executable, str(HERE / "mixed_load_setup.py"), str(learners),
+                           str(people)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=1800, check=False)
+    if done.returncode != 0:
+        raise CannotMeasure(f"preparing the database failed:\n{done.stderr[-3000:]}")
+
+
+def locust(env: dict, port: int, users: int, seconds: int, prefix: Path, burst: bool) -> dict:
+    classes = ["Learner"] if burst else ["Learner", "Manager"]
+    spawn_rate = max(1, users // (5 if burst else 30))  # everyone on within 30 s (burst: 5 s)
+    command = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
+               "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
+               "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+               "--stop-timeout", "20", *classes]
+    done = subprocess.run(command, cwd=HERE, env=env, capture_output=True, text=True,
+                          timeout=seconds + 300, check=False)
+    rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
+    if not rows:
+        raise CannotMeasure(f"locust wrote no figures:\n{done.stderr[-3000:]}")
+    for failure in csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8")):
+        print(f"  failed: {failure['Name']}: {failure['Error']} ({failure['Occurrences']} times)")
+    return {row["Name"]: row for row in rows}
+
+
+def describe(stats: dict) -> list[str]:
+    lines = []
+    for name, row in stats.items():
+        lines.append(f"  {name:<22} {int(row['Request Count']):>6} requests, "
+                     f"{int(row['Failure Count'])} failed, median {row['50%']} ms, "
+                     f"p95 {row['95%']} ms, {float(row['Requests/s']):.1f}/s")
+    return lines
+
+
+def count_final(url: str, course: str) -> tuple[int, int]:
+    with psycopg.connect(url) as connection:
+        attempts = connection.execute(
+            "SELECT count(*) FROM quiz_attempts WHERE course_slug = %s "
+            "AND submitted_at IS NOT NULL", (course,)).fetchone()[0]
+        certificates = connection.execute(
+            "SELECT count(*) FROM certificates WHERE kind = 'course' AND subject_slug = %s "
+            "AND revoked_at IS NULL", (course,)).fetchone()[0]
+    return attempts, certificates
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE,
+                        help="a PostgreSQL database this benchmark may empty")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--learners", default="1000,2000,4000",
+                        help="concurrent learners of each run, comma-separated")
+    parser.add_argument("--seconds", type=int, default=120, help="length of each run")
+    parser.add_argument("--burst", action="store_true",
+                        help="one commune's final quiz within a minute instead")
+    args = parser.parse_args()
+    steps = [int(one) for one in args.learners.split(",")]
+    cpus = os.cpu_count()
+    held = 0
+    with tempfile.TemporaryDirectory(prefix="lms-mixed-load-") as tmp:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
+        env.update(LMS_INSTANCE_DIR=str(Path(tmp) / "instance"), LMS_SECRET_KEY="bench",
+                   LMS_ENV="development", LMS_DATABASE_URL=args.database_url,
+                   LMS_REDIS_URL=args.redis_url, LMS_PEOPLE=str(Path(tmp) / "people.json"),
+                   LMS_SUBMITTED_FILE=str(Path(tmp) / "submitted"),
+                   LMS_BURST="1" if args.burst else "0")
+        for learners in steps:
+            try:
+                prepare(env, args.database_url, learners, Path(env["LMS_PEOPLE"]))
+                with Gunicorn("lms", "wsgi:app", ROOT, env, Path(tmp) / "lms.log",
+                              workers=args.workers) as server:
+                    server.wait_until_answering("/healthz", {})
+                    sampler = LockSampler(args.database_url)
+                    sampler.start()
+                    seconds = 75 if args.burst else args.seconds
+                    stats = locust(env, server.port, learners, seconds,
+                                   Path(tmp) / f"run{learners}", args.burst)
+                    sampler.stop.set()
+                    sampler.join()
+            except CannotMeasure as problem:
+                print(f"cannot measure: {problem}", file=sys.stderr)
+                return 2
+            total = stats.pop("Aggregated")
+            p95, failed = float(total["95%"]), int(total["Failure Count"])
+            kept = p95 < P95_LIMIT_MS and failed == 0
+            print(f"{learners} learners on gunicorn -w {args.workers}, {cpus} vCPUs "
+                  f"({learners / cpus:,.0f} per vCPU): {int(total['Request Count'])} requests, "
+                  f"{failed} failed, p95 {p95:.0f} ms, {float(total['Requests/s']):.1f}/s: "
+                  f"{'held' if kept else 'NOT held'}")
+            print("\n".join(describe(stats)))
+            print(f"  lock waits: at most {sampler.waiting} backends waiting at once, longest "
+                  f"{sampler.longest * 1000:.0f} ms ({sampler.samples} samples)")
+            if args.burst:
+                people = json.loads(Path(env["LMS_PEOPLE"]).read_text())
+                submitted = int(Path(env["LMS_SUBMITTED_FILE"]).read_text() or 0)
+                attempts, certificates = count_final(args.database_url, people["final_course"])
+                lost = "nothing lost" if attempts == submitted == certificates else "MISMATCH"
+                print(f"  burst: {submitted} submissions answered, {attempts} submitted "
+                      f"attempts and {certificates} certificates in the database: {lost}")
+            if kept:
+                held = max(held, learners)
+    if not args.burst:
+        print(f"held at p95 < {P95_LIMIT_MS} ms with no errors: {held} learners, "
+              f"{held / cpus:,.0f} per vCPU (target: 2,000 per vCPU)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
