@@ -24,7 +24,7 @@ PEOPLE = json.loads(open(os.environ["LMS_PEOPLE"], encoding="utf-8").read())
 BURST = os.environ.get("LMS_BURST") == "1"
 STAFF_EVERY = int(os.environ.get("LMS_STAFF_EVERY", "200"))
 _learners = itertools.cycle(PEOPLE["learners"])
-SUBMITTED: list[int] = [0]  # quiz submissions answered 303 (graded and stored)
+SUBMITTED: list[str] = []  # attempts whose submission was answered 303 (graded, stored)
 
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ATTEMPT = re.compile(r'name="attempt" value="([^"]+)"')
@@ -125,7 +125,7 @@ class Learner(Person):
                               allow_redirects=False,
                               catch_response=True) as response:
             if response.status_code == 303:
-                SUBMITTED[0] += 1
+                SUBMITTED.append(attempt.group(1))
             else:
                 response.failure(f"{response.status_code}")
 
@@ -153,4 +153,4 @@ def _report_submissions(environment, **_kwargs) -> None:
     path = os.environ.get("LMS_SUBMITTED_FILE")
     if path:
         with open(path, "w", encoding="utf-8") as out:
-            out.write(str(SUBMITTED[0]))
+            json.dump(SUBMITTED, out)

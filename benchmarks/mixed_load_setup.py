@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import session  # noqa: E402
+from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from lms import create_app  # noqa: E402
@@ -65,6 +66,7 @@ def main() -> None:
         for person_id in ids:
             with app.test_request_context("/login", method="POST"):
                 sign_in(db.session.get(User, person_id))
+                generate_csrf()  # as the first page a browser opens would
                 cookies[person_id] = f"{cookie_name}={serializer.dumps(dict(session))}"
         manager_id, learner_ids = ids[0], ids[1:]
         answers = {course.slug: {question.key: sorted(question.correct)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask_wtf.csrf import generate_csrf  # noqa: E402
+
 from lms import create_app  # noqa: E402
 from lms.catalog import current_catalog  # noqa: E402
 from lms.extensions import db  # noqa: E402
@@ -44,6 +46,7 @@ def main() -> None:
             from flask import session
 
             sign_in(user)
+            generate_csrf()  # a browser keeps the form token the first page puts in its session
             cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     print(f"{app.config['SESSION_COOKIE_NAME']}={cookie}")
 
