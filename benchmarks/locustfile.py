@@ -32,6 +32,11 @@ QUESTION = re.compile(r'name="q-([^"]+)" value="(\d+)"')
 CERTIFICATE = re.compile(r'href="(/me/certificates/[^"]+\.pdf)"')
 
 
+def random_lesson() -> str:
+    course = random.choice(list(PEOPLE["lessons"]))
+    return f"/courses/{course}/{random.choice(PEOPLE['lessons'][course])}/"
+
+
 class Person(HttpUser):
     abstract = True
 
@@ -68,20 +73,17 @@ class Learner(Person):
     def read_lesson(self) -> None:
         if BURST:
             return self.final_quiz()
-        course = random.choice(list(PEOPLE["lessons"]))
-        lesson = random.choice(PEOPLE["lessons"][course])
-        self.get(f"/courses/{course}/{lesson}/", name="GET lesson")
+        self.get(random_lesson(), name="GET lesson")
 
     @task(3)
     def mark_done(self) -> None:
         if BURST:
             return self.final_quiz()
-        course = random.choice(list(PEOPLE["lessons"]))
-        lesson = random.choice(PEOPLE["lessons"][course])
-        page = self.get(f"/courses/{course}/{lesson}/", name="GET lesson")
+        lesson = random_lesson()
+        page = self.get(lesson, name="GET lesson")
         token = FORM_TOKEN.search(page.text or "")
         if token and "/done" in page.text:
-            with self.client.post(f"/courses/{course}/{lesson}/done", name="POST lesson done",
+            with self.client.post(f"{lesson}done", name="POST lesson done",
                                   data={"csrf_token": token.group(1)},
                                   allow_redirects=False,
                                   catch_response=True) as response:

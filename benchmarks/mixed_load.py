@@ -62,6 +62,52 @@ class LockSampler(threading.Thread):
                     self.longest = max(self.longest, float(longest))
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def backends(url: str) -> list[int]:
+    """This database's client backends but the asking one."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        return [pid for (pid,) in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
+
+
+class CpuMeter:
+    """CPU used by the app's workers and by the database's backends during a run: unlike
+    latencies, it hardly depends on how busy the machine is with other work."""
+
+    def __init__(self, master: int, url: str):
+        self.master, self.url = master, url
+        self.start = self._read()
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        return {"app": {pid: process_cpu(pid) for pid in children(self.master)},
+                "database": {pid: process_cpu(pid) for pid in backends(self.url)}}
+
+    def used(self) -> dict[str, float]:
+        end = self._read()
+        return {part: sum(cpu - self.start[part].get(pid, 0.0) for pid, cpu in now.items())
+                for part, now in end.items()}
+
+
 def prepare(env: dict, url: str, learners: int, people: Path) -> None:
     empty_database(url)
     done = subprocess.run([sys.executable, str(HERE / "mixed_load_setup.py"), str(learners),
@@ -140,12 +186,14 @@ def main() -> int:
                 prepare(env, args.database_url, learners, Path(env["LMS_PEOPLE"]))
                 with Gunicorn("lms", "wsgi:app", ROOT, env, Path(tmp) / "lms.log",
                               workers=args.workers) as server:
-                    server.wait_until_answering("/healthz", {})
+                    server.wait_until_answering("/healthz", {}, timeout=300)
                     sampler = LockSampler(args.database_url)
                     sampler.start()
+                    meter = CpuMeter(server.process.pid, args.database_url)
                     seconds = 75 if args.burst else args.seconds
                     stats = locust(env, server.port, learners, seconds,
                                    Path(tmp) / f"run{learners}", args.burst)
+                    cpu = meter.used()
                     sampler.stop.set()
                     sampler.join()
             except CannotMeasure as problem:
@@ -159,6 +207,12 @@ def main() -> int:
                   f"{failed} failed, p95 {p95:.0f} ms, {float(total['Requests/s']):.1f}/s: "
                   f"{'held' if kept else 'NOT held'}")
             print("\n".join(describe(stats)))
+            requests = max(1, int(total["Request Count"]))
+            per_request = {part: used / requests * 1000 for part, used in cpu.items()}
+            both = sum(per_request.values())
+            print(f"  CPU per request: app {per_request['app']:.1f} ms, PostgreSQL "
+                  f"{per_request['database']:.1f} ms; at one request per learner every 20 s "
+                  f"one fully used vCPU serves {20_000 / both:,.0f} learners")
             print(f"  lock waits: at most {sampler.waiting} backends waiting at once, longest "
                   f"{sampler.longest * 1000:.0f} ms ({sampler.samples} samples)")
             if args.burst:
