@@ -91,9 +91,9 @@ class Gunicorn:
     """`gunicorn -w 2` (or more) in its own process group, so stopping it leaves nothing behind."""
 
     def __init__(self, name: str, app: str, chdir: Path, env: dict, log: Path,
-                 workers: int = WORKERS):
+                 workers: int = WORKERS, options: tuple[str, ...] = ()):
         self.name, self.app, self.chdir, self.env, self.log_path = name, app, chdir, env, log
-        self.workers = workers
+        self.workers, self.options = workers, options
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -102,7 +102,7 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-w", str(self.workers),
                  "-b", f"{HOST}:{self.port}", "--chdir", str(self.chdir),
-                 "--graceful-timeout", "5", self.app],
+                 "--graceful-timeout", "5", *self.options, self.app],
                 cwd=self.chdir, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True)
         return self

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -90,22 +91,40 @@ def backends(url: str) -> list[int]:
             "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
 
 
-class CpuMeter:
-    """CPU used by the app's workers and by the database's backends during a run: unlike
-    latencies, it hardly depends on how busy the machine is with other work."""
+class CpuMeter(threading.Thread):
+    """CPU used by the app's workers and by the database's backends per request answered,
+    from WARM_UP seconds into the run to its end (so not the workers' start-up nor the
+    learners' arrival): unlike latencies, it hardly depends on how busy the machine is with
+    other work. Requests are counted in gunicorn's access log."""
 
-    def __init__(self, master: int, url: str):
-        self.master, self.url = master, url
-        self.start = self._read()
+    WARM_UP = 20
+
+    def __init__(self, master: int, url: str, access_log: Path):
+        super().__init__(daemon=True)
+        self.master, self.url, self.access_log = master, url, access_log
+        self.start_cpu: dict[str, dict[int, float]] | None = None
+        self.start_requests = 0
+
+    def run(self) -> None:
+        time.sleep(self.WARM_UP)
+        self.start_requests, self.start_cpu = self._requests(), self._read()
+
+    def _requests(self) -> int:
+        with open(self.access_log, "rb") as log:
+            return sum(1 for _ in log)
 
     def _read(self) -> dict[str, dict[int, float]]:
         return {"app": {pid: process_cpu(pid) for pid in children(self.master)},
                 "database": {pid: process_cpu(pid) for pid in backends(self.url)}}
 
-    def used(self) -> dict[str, float]:
-        end = self._read()
-        return {part: sum(cpu - self.start[part].get(pid, 0.0) for pid, cpu in now.items())
-                for part, now in end.items()}
+    def per_request_ms(self) -> dict[str, float] | None:
+        if self.start_cpu is None:
+            return None
+        end, requests = self._read(), self._requests() - self.start_requests
+        if requests <= 0:
+            return None
+        return {part: sum(cpu - self.start_cpu[part].get(pid, 0.0) for pid, cpu in now.items())
+                / requests * 1000 for part, now in end.items()}
 
 
 def prepare(env: dict, url: str, learners: int, people: Path) -> None:
@@ -184,16 +203,19 @@ def main() -> int:
         for learners in steps:
             try:
                 prepare(env, args.database_url, learners, Path(env["LMS_PEOPLE"]))
+                access_log = Path(tmp) / f"access{learners}.log"
                 with Gunicorn("lms", "wsgi:app", ROOT, env, Path(tmp) / "lms.log",
-                              workers=args.workers) as server:
+                              workers=args.workers,
+                              options=("--access-logfile", str(access_log))) as server:
                     server.wait_until_answering("/healthz", {}, timeout=300)
                     sampler = LockSampler(args.database_url)
                     sampler.start()
-                    meter = CpuMeter(server.process.pid, args.database_url)
+                    meter = CpuMeter(server.process.pid, args.database_url, access_log)
+                    meter.start()
                     seconds = 75 if args.burst else args.seconds
                     stats = locust(env, server.port, learners, seconds,
                                    Path(tmp) / f"run{learners}", args.burst)
-                    cpu = meter.used()
+                    per_request = meter.per_request_ms()
                     sampler.stop.set()
                     sampler.join()
             except CannotMeasure as problem:
@@ -207,12 +229,12 @@ def main() -> int:
                   f"{failed} failed, p95 {p95:.0f} ms, {float(total['Requests/s']):.1f}/s: "
                   f"{'held' if kept else 'NOT held'}")
             print("\n".join(describe(stats)))
-            requests = max(1, int(total["Request Count"]))
-            per_request = {part: used / requests * 1000 for part, used in cpu.items()}
-            both = sum(per_request.values())
-            print(f"  CPU per request: app {per_request['app']:.1f} ms, PostgreSQL "
-                  f"{per_request['database']:.1f} ms; at one request per learner every 20 s "
-                  f"one fully used vCPU serves {20_000 / both:,.0f} learners")
+            if per_request:
+                both = sum(per_request.values())
+                print(f"  CPU per request (after {CpuMeter.WARM_UP} s): app "
+                      f"{per_request['app']:.1f} ms, PostgreSQL {per_request['database']:.1f} "
+                      f"ms; at one request per learner every 20 s, one fully used vCPU serves "
+                      f"{20_000 / both:,.0f} learners (app and database on the same vCPU)")
             print(f"  lock waits: at most {sampler.waiting} backends waiting at once, longest "
                   f"{sampler.longest * 1000:.0f} ms ({sampler.samples} samples)")
             if args.burst:
