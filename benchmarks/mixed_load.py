@@ -48,7 +48,8 @@ class LockSampler(threading.Thread):
 
     def __init__(self, url: str):
         super().__init__(daemon=True)
-        self.url, self.stop, self.samples, self.waiting, self.longest = url, threading.Event(), 0, 0, 0.0
+        self.url, self.stop = url, threading.Event()
+        self.samples, self.waiting, self.longest = 0, 0, 0.0
 
     def run(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as connection:
