@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import catalog, cli, db, errors, i18n, limits, messaging, security
+    from lms import catalog, cli, db, errors, i18n, limits, messaging, security, static_files
     from lms.extensions import cache, csrf
     from lms.routing import DatabaseIdConverter
 
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limits.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)
     errors.init_app(app)

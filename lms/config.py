@@ -65,7 +65,8 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
-        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        # Static files under versioned addresses get a year (lms/static_files.py).
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         # Uploads (a certificate to verify, a staff list) are small; refuse anything larger.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Printed on certificates and in their QR codes, which last for years: never taken from

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    session, url_for)
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.content.assets import ASSET_TYPES, open_asset
@@ -48,32 +50,50 @@ def personal_page() -> bool:
             or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
 
 
+# Stands in for the form token in a signed-in lesson page rendered once for everyone in the
+# same state; random, so no content can contain it.
+FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
+
+
 @bp.get("/courses/<slug>/<lesson_slug>/")
 def lesson(slug: str, lesson_slug: str):
-    # Anonymous readers all get the same page for a language: render it once per process.
-    # (Explicit get/set: the cached() decorator inspects the view's signature every call.)
-    if personal_page():
+    # Learners read lesson after lesson: the page is rendered once per process for everyone
+    # in the same state. (Explicit get/set: the cached() decorator inspects the view's
+    # signature every call.) The path alone: junk query strings must not each cost a copy.
+    if not personal_page():  # anonymous readers all get the same page for a language
+        key = f"page/{select_language()}/{request.path}"
+        page = cache.get(key)
+        if page is None:
+            page = lesson_page(slug, lesson_slug)
+            cache.set(key, page)
+        return page
+    if "_flashes" in session or request.query_string or not current_user.is_authenticated:
         return lesson_page(slug, lesson_slug)
-    # The path alone: junk query strings must not each cost a cached copy.
-    key = f"page/{select_language()}/{request.path}"
+    # Signed in, the page differs by the menu (the role), whether the lesson is done, and
+    # the form token, the one personal part: it is put in after the shared copy is taken.
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    done = record.lesson_done(db.session, current_user.id, course, lesson)
+    key = f"page/{select_language()}/{request.path}/{current_user.role}/{done:d}"
     page = cache.get(key)
     if page is None:
-        page = lesson_page(slug, lesson_slug)
+        page = lesson_page(slug, lesson_slug, done=done, csrf_token=lambda: FORM_TOKEN_SLOT)
         cache.set(key, page)
-    return page
+    return page.replace(FORM_TOKEN_SLOT, generate_csrf())
 
 
-def lesson_page(slug: str, lesson_slug: str) -> str:
+def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context) -> str:
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     index = course.lessons.index(lesson)
-    done = (current_user.is_authenticated and lesson.slug in
-            record.course_record(db.session, current_user.id, course).done_lessons)
+    if done is None:
+        done = current_user.is_authenticated and record.lesson_done(
+            db.session, current_user.id, course, lesson)
     return render_template(
         "learn/lesson.html", course=course, lesson=lesson, done=done,
         withheld=course.slug in current_catalog().withheld,
         previous=course.lessons[index - 1] if index > 0 else None,
-        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
+        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None, **context)
 
 
 @bp.post("/courses/<slug>/<lesson_slug>/done")
