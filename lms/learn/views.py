@@ -9,6 +9,7 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
+from lms.device import text_size
 from lms.content.assets import ASSET_TYPES, open_asset
 from lms.extensions import cache, db
 from lms.i18n import select_language
@@ -54,7 +55,7 @@ def lesson(slug: str, lesson_slug: str):
     if personal_page():
         return lesson_page(slug, lesson_slug)
     # The path alone: junk query strings must not each cost a cached copy.
-    key = f"page/{select_language()}/{request.path}"
+    key = f"page/{select_language()}/{text_size()}/{request.path}"
     page = cache.get(key)
     if page is None:
         page = lesson_page(slug, lesson_slug)
@@ -80,8 +81,9 @@ def lesson_page(slug: str, lesson_slug: str) -> str:
 def mark_done(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
+    # A mark queued on a device while offline carries its own key: sent again, it is done once.
     issued = record.mark_lesson_done(db.session, current_user, current_catalog(), course, lesson,
-                                     clock.now())
+                                     clock.now(), request.form.get("action", "")[:64] or None)
     db.session.commit()
     after_issuing(issued)
     following = record.course_record(db.session, current_user.id, course).next_lesson
