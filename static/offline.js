@@ -115,7 +115,8 @@
     // Answers given offline in a quiz not yet submitted: saved on the server like any others.
     var queued = read(OUTBOX, []).map(function (item) { return item.key; });
     return Object.keys(localStorage).filter(function (name) {
-      return name.indexOf("lms-quiz-") === 0 && queued.indexOf(name.slice(9)) === -1;
+      return name.indexOf("lms-quiz-") === 0 && queued.indexOf(name.slice(9)) === -1 &&
+        read(name, {}).dirty;
     });
   }
   function flush() {
@@ -126,12 +127,14 @@
     savedQuizzes().forEach(function (name) {
       var kept = read(name, {});
       chain = chain.then(function () {
-        if (!kept.save) { localStorage.removeItem(name); return; }
         var fields = {attempt: name.slice(9), shown: kept.shown, go: "review"};
         kept.shown.forEach(function (key) { fields["q-" + key] = kept.answers[key]; });
         return fetch(kept.save, {method: "POST", body: toForm(fields), credentials: "same-origin"})
           .then(function (response) {
-            if (response.ok || response.status === 409) { localStorage.removeItem(name); }
+            if (response.ok || response.status === 409) {
+              kept.dirty = false;
+              write(name, kept);
+            }
           });
       });
     });
@@ -168,11 +171,15 @@
     });
   }
 
+  // Every answer given on this device is kept here too, until the attempt is graded: a question
+  // page saved earlier then shows what was chosen since, and nothing sent offline is lost.
   function localAnswers(token) { return read("lms-quiz-" + token, {answers: {}, shown: []}); }
   function keepAnswers(form) {
     var token = form.elements.attempt.value;
     var kept = localAnswers(token);
     kept.save = form.action;
+    kept.at = Date.now();
+    kept.dirty = kept.dirty || !navigator.onLine;
     form.querySelectorAll("input[name=shown]").forEach(function (shown) {
       var key = shown.value;
       kept.answers[key] = Array.prototype.map.call(
@@ -202,6 +209,9 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (form.hasAttribute("data-quiz") && form.querySelector("input[name=shown]")) {
+      keepAnswers(form);
+    }
     if (navigator.onLine) { return; }  // online: the plain form, as without JavaScript
     if (/\/done$/.test(form.action)) {
       event.preventDefault();
@@ -211,7 +221,7 @@
       showOutbox();
     } else if (form.hasAttribute("data-quiz")) {
       event.preventDefault();
-      var kept = form.querySelector("input[name=shown]") ? keepAnswers(form) : localAnswers(form.elements.attempt.value);
+      var kept = localAnswers(form.elements.attempt.value);
       var go = event.submitter && event.submitter.name === "go" ? event.submitter.value : "review";
       if (/^\d+$/.test(go)) {
         location.href = location.pathname + "?q=" + go;  // saved with the course when it was opened
@@ -282,7 +292,10 @@
   // A quiz started in a saved course: its other questions are saved too, to answer offline.
   function saveQuizPages(form) {
     var total = Number(form.getAttribute("data-total"));
-    if (!navigator.onLine || !total || !read(SAVED, {})[form.getAttribute("data-quiz")]) { return; }
+    var flag = "lms-pages-of-" + form.elements.attempt.value;
+    if (!navigator.onLine || !total || localStorage.getItem(flag) ||
+        !read(SAVED, {})[form.getAttribute("data-quiz")]) { return; }
+    localStorage.setItem(flag, "1");
     caches.open("lms-pages").then(function (cache) {
       for (var n = 1; n <= total; n += 1) {
         (function (url) {
@@ -304,7 +317,25 @@
     restoreAnswers(form);
     if (form.hasAttribute("data-paged")) { saveQuizPages(form); }
   });
-  window.addEventListener("online", function () { showOutbox(); flush(); });
+  Object.keys(localStorage).forEach(function (name) {  // attempts long since graded
+    if (name.indexOf("lms-quiz-") === 0 && Date.now() - (read(name, {}).at || 0) > 7 * 864e5) {
+      localStorage.removeItem(name);
+    }
+  });
+  var fallback = document.querySelector("[data-offline-fallback]");
+  function readTheRealPage() {
+    // This page stood in for one never saved: read the real one once the network is back
+    // (again a little later if the first try came too soon).
+    if (navigator.onLine) { setTimeout(function () { location.reload(); }, 1500); }
+  }
+  if (fallback) { readTheRealPage(); }
+  window.addEventListener("online", function () {
+    if (fallback) { readTheRealPage(); return; }
+    showOutbox();
+    flush();
+  });
+  // A network that is there but does not answer (weak 3G): try again now and then.
+  setInterval(function () { if (read(OUTBOX, []).filter(mine).length) { flush(); } }, 20000);
   window.addEventListener("offline", function () { showOutbox(); });
   markPending();
   showOutbox();
