@@ -8,7 +8,7 @@
     return;
   }
   var script = document.currentScript;
-  var textsNode = document.getElementById("offline-texts");
+  var textsNode = document.getElementById("script-texts");
   var T = textsNode ? JSON.parse(textsNode.textContent) : {};
   var OUTBOX = "lms-outbox";   // [{key, kind, url, page, fields, label, user}]
   var SAVED = "lms-saved";     // {course slug: {title, pages, size, at}}

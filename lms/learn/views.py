@@ -5,16 +5,16 @@ import os
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   session, url_for)
+                   send_from_directory, session, url_for)
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.device import text_size
 from lms.content.assets import ASSET_TYPES, open_asset
 from lms.extensions import cache, db
-from lms.i18n import select_language
+from lms.i18n import LANGUAGES, select_language
 from lms.issuing import after_issuing
-from lms.services import clock, record
+from lms.services import clock, read_aloud, record
 
 bp = Blueprint("learn", __name__)
 ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -109,3 +109,27 @@ def course_file(slug: str, filename: str):
     # An SVG may carry script: as a page of its own it runs none and reaches nothing.
     response.headers["Content-Security-Policy"] = ASSET_POLICY
     return response
+
+
+@bp.get("/courses/<slug>/<lesson_slug>/audio.<language>.json")
+def lesson_audio(slug: str, lesson_slug: str, language: str):
+    """The recorded reading of a lesson, paragraph by paragraph, for read-aloud.js to play where
+    the phone has no voice of its own; 404 until `flask content audio` has made it."""
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    if language not in LANGUAGES:
+        abort(404)
+    files = read_aloud.lesson_audio_files(Path(current_app.config["LMS_AUDIO_DIR"]), course,
+                                          lesson, language)
+    if files is None:
+        abort(404)
+    return {"files": [url_for("learn.audio_file", name=name) for name in files]}
+
+
+@bp.get("/audio/<name>")
+def audio_file(name: str):
+    # Named by what it says: the same name is always the same sound, kept for a year.
+    if not read_aloud.is_file_name(name):
+        abort(404)
+    return send_from_directory(current_app.config["LMS_AUDIO_DIR"], name, mimetype="audio/ogg",
+                               max_age=365 * 24 * 3600)
