@@ -9,8 +9,8 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
-from lms.device import text_size
 from lms.content.assets import ASSET_TYPES, open_asset
+from lms.device import text_size
 from lms.extensions import cache, db
 from lms.i18n import LANGUAGES, select_language
 from lms.issuing import after_issuing

@@ -59,7 +59,8 @@ def take(slug: str):
                                questions=questions, saved=saved)
     blank = [q.number for q in questions if not saved.get(q.question.key)]
     number = request.args.get("q", "")
-    number = int(number) if number.isascii() and number.isdigit() else (blank or [1])[0]
+    number = (int(number) if number.isascii() and number.isdigit() and len(number) <= 4
+              else (blank or [1])[0])
     shown = questions[max(1, min(number, len(questions))) - 1]
     return render_template("quiz/question.html", course=course, attempt=attempt, shown=shown,
                            total=len(questions), saved=saved,

@@ -23,16 +23,16 @@ def live_app_settings(bundled_catalog):
         replace(c, quiz=None) if c.slug == READING else c for c in bundled_catalog.courses))}
 
 
-def save_course(page, live_server, slug):
+def save_course(page, live_server, sign_up, slug):
+    """Signs up (the service worker comes with the first page), then saves the course."""
+    page.goto(live_server + "/register")
+    sign_up(page, "0912 345 678", "Nguyễn Thị Dung", "con mèo ngủ trên mái nhà")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.goto(f"{live_server}/courses/{slug}/")
     page.get_by_role("button", name="Lưu để học khi không có mạng").click()
     status = page.locator(".offline-save [role=status]")
     status.filter(has_text="Đã lưu trên máy").wait_for()
     return status.inner_text()
-
-
-def wait_for_worker(page):
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
 def the_record(live_app, slug):
@@ -49,10 +49,7 @@ def test_lessons_read_and_marked_offline_are_sent_once(
         live_server, live_app, phone_page, sign_up, assert_accessible, screenshot):
     page = phone_page
     lessons = live_app.config["LMS_CATALOG"].course(READING).lessons
-    page.goto(live_server + "/register")
-    sign_up(page, "0912 345 678", "Nguyễn Thị Dung", "con mèo ngủ trên mái nhà")
-    wait_for_worker(page)
-    said = save_course(page, live_server, READING)
+    said = save_course(page, live_server, sign_up, READING)
     assert re.search(rf"{len(lessons) + 2} trang \(\d+ KB\)", said), said
     assert_accessible(page)
     screenshot(page, "offline-course-saved")
@@ -95,10 +92,7 @@ def test_a_quiz_drawn_online_and_answered_offline_is_graded_once(
         live_server, live_app, phone_page, sign_up, assert_accessible, screenshot):
     page = phone_page
     quiz = live_app.config["LMS_CATALOG"].course(QUIZ).quiz
-    page.goto(live_server + "/register")
-    sign_up(page, "0912 345 679", "Trần Văn Ba", "con mèo ngủ trên mái nhà")
-    wait_for_worker(page)
-    save_course(page, live_server, QUIZ)
+    save_course(page, live_server, sign_up, QUIZ)
 
     def answer_this_question():
         key = re.search(r'name="q-([0-9a-f]{16})"', page.content()).group(1)
