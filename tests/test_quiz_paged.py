@@ -49,6 +49,8 @@ def test_answers_are_saved_as_the_learner_moves_and_shown_again(client, learners
     back = client.get(f"{QUIZ}?q=1").get_data(as_text=True)
     for value in right(bundled_catalog, first):
         assert f'name="q-{first}" value="{value}" checked' in back
+    go(client, token, first, ["99", *map(str, range(5000))], "1")  # forged: real options only
+    assert len(re.findall(r" checked", client.get(f"{QUIZ}?q=1").get_data(as_text=True))) <= 6
     go(client, token, first, [], "1")  # unticked on its page: blank again
     assert "checked" not in client.get(f"{QUIZ}?q=1").get_data(as_text=True)
 

@@ -154,6 +154,10 @@ def save_answers(session: Session, course: Course, token: str, answers: dict[str
         QuizAttempt.token == token, QuizAttempt.course_slug == course.slug))
     if attempt is None or attempt.submitted_at is not None:
         raise StaleSubmission(attempt)
+    questions = {q.key: q for q in course.quiz.questions}
+    # Only real options are kept: a forged form cannot make a saved draw grow without end.
+    answers = {key: sorted({i for i in picked if 0 <= i < questions[key].option_count})
+               for key, picked in answers.items() if key in questions}
     attempt.saved_answers = with_saved(attempt, answers, shown)
     return attempt
 
