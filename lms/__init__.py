@@ -23,7 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import catalog, cli, db, errors, i18n, limits, messaging, security, static_files
+    from lms import (catalog, cli, db, device, errors, i18n, limits, messaging, security,
+                     static_files)
     from lms.extensions import cache, csrf
     from lms.routing import DatabaseIdConverter
 
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     static_files.init_app(app)
     i18n.init_app(app)
+    device.init_app(app)
     catalog.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -46,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.certificates.views import bp as certificates_bp
+    from lms.device.views import bp as device_bp
     from lms.health.views import bp as health_bp
     from lms.learn.views import bp as learn_bp
     from lms.me.views import bp as me_bp
@@ -55,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.support.views import bp as support_bp
 
     for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, certificates_bp, admin_bp,
-                      staff_bp, reports_bp, support_bp):
+                      staff_bp, reports_bp, support_bp, device_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -94,6 +94,8 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "LMS_SMS_BACKEND": environ.get("LMS_SMS_BACKEND") or "outbox",
         "LMS_EMAIL_BACKEND": environ.get("LMS_EMAIL_BACKEND") or "outbox",
         "LMS_OUTBOX_DIR": environ.get("LMS_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
+        # Lessons read aloud, made by `flask content audio` (lms/services/read_aloud.py).
+        "LMS_AUDIO_DIR": environ.get("LMS_AUDIO_DIR") or str(Path(instance_path) / "audio"),
         "LMS_SMS_GATEWAY_URL": environ.get("LMS_SMS_GATEWAY_URL"),
         "LMS_SMS_GATEWAY_TOKEN": environ.get("LMS_SMS_GATEWAY_TOKEN"),
         # JSON with {to} (+84...), {national} (09...) and {text}, as the provider's API wants it.

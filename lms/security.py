@@ -16,6 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
+    "media-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -38,7 +39,7 @@ STRICT_TRANSPORT_SECURITY = ("Strict-Transport-Security", "max-age=31536000; inc
 PERSONAL_BLUEPRINTS = frozenset({"auth", "me", "quiz", "certificates", "admin", "staff",
                                  "reports", "support"})
 # The same bytes for everyone, signed in or not: these keep their long cache lifetimes.
-SHARED_FILES = frozenset({"static", "learn.course_file"})
+SHARED_FILES = frozenset({"static", "learn.course_file", "learn.audio_file"})
 
 
 def add_security_headers(response: Response) -> Response:

@@ -59,8 +59,8 @@ class UploadCourseForm(FlaskForm):
                      description=_l("A ZIP of the course folder, or one lesson (.md), image or "
                                     "quiz.md to add to or replace in the course chosen below."),
                      render_kw={"accept": ".zip,.md,.png,.jpg,.jpeg,.gif,.webp,.svg"})
-    course = SelectField(_l("For one file: the course it belongs to"), validators=[Optional()],
-                         validate_choice=False)
+    # The choices are the courses the person may publish, set by the view.
+    course = SelectField(_l("For one file: the course it belongs to"), validators=[Optional()])
 
 
 class PublishForm(FlaskForm):

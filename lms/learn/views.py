@@ -6,16 +6,17 @@ import secrets
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   session, url_for)
+                   send_from_directory, session, url_for)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.content.assets import ASSET_TYPES, open_asset
+from lms.device import text_size
 from lms.extensions import cache, db
-from lms.i18n import select_language
+from lms.i18n import LANGUAGES, select_language
 from lms.issuing import after_issuing
-from lms.services import clock, record
+from lms.services import clock, read_aloud, record
 from lms.support import shared_device
 
 bp = Blueprint("learn", __name__)
@@ -50,6 +51,14 @@ def personal_page() -> bool:
             or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
 
 
+def page_key() -> str:
+    """What a shared lesson page differs by for everyone: the language, the text size, whether
+    this is a support point's shared device (its Xong button), and the path alone (junk query
+    strings must not each cost a copy)."""
+    device = "shared" if shared_device.current() else "own"
+    return f"page/{select_language()}/{text_size()}/{device}/{request.path}"
+
+
 # Stands in for the form token in a signed-in lesson page rendered once for everyone in the
 # same state; random, so no content can contain it.
 FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
@@ -61,7 +70,7 @@ def lesson(slug: str, lesson_slug: str):
     # in the same state. (Explicit get/set: the cached() decorator inspects the view's
     # signature every call.) The path alone: junk query strings must not each cost a copy.
     if not personal_page():  # anonymous readers all get the same page for a language
-        key = f"page/{select_language()}/{request.path}"
+        key = page_key()
         page = cache.get(key)
         if page is None:
             page = lesson_page(slug, lesson_slug)
@@ -74,7 +83,7 @@ def lesson(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     done = record.lesson_done(db.session, current_user.id, course, lesson)
-    key = f"page/{select_language()}/{request.path}/{current_user.role}/{done:d}"
+    key = f"{page_key()}/{current_user.role}/{done:d}"
     page = cache.get(key)
     if page is None:
         page = lesson_page(slug, lesson_slug, done=done, csrf_token=lambda: FORM_TOKEN_SLOT)
@@ -101,8 +110,10 @@ def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context
 def mark_done(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
+    # A mark queued on a device while offline carries its own key: sent again, it is done once.
     issued = record.mark_lesson_done(db.session, current_user, current_catalog(), course, lesson,
-                                     clock.now(), assisted_by=shared_device.assisting_helper())
+                                     clock.now(), assisted_by=shared_device.assisting_helper(),
+                                     action_key=request.form.get("action", "")[:64] or None)
     db.session.commit()
     after_issuing(issued)
     following = record.course_record(db.session, current_user.id, course).next_lesson
@@ -128,3 +139,27 @@ def course_file(slug: str, filename: str):
     # An SVG may carry script: as a page of its own it runs none and reaches nothing.
     response.headers["Content-Security-Policy"] = ASSET_POLICY
     return response
+
+
+@bp.get("/courses/<slug>/<lesson_slug>/audio.<language>.json")
+def lesson_audio(slug: str, lesson_slug: str, language: str):
+    """The recorded reading of a lesson, paragraph by paragraph, for read-aloud.js to play where
+    the phone has no voice of its own; 404 until `flask content audio` has made it."""
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    if language not in LANGUAGES:
+        abort(404)
+    files = read_aloud.lesson_audio_files(Path(current_app.config["LMS_AUDIO_DIR"]), course,
+                                          lesson, language)
+    if files is None:
+        abort(404)
+    return {"files": [url_for("learn.audio_file", name=name) for name in files]}
+
+
+@bp.get("/audio/<name>")
+def audio_file(name: str):
+    # Named by what it says: the same name is always the same sound, kept for a year.
+    if not read_aloud.is_file_name(name):
+        abort(404)
+    return send_from_directory(current_app.config["LMS_AUDIO_DIR"], name, mimetype="audio/ogg",
+                               max_age=365 * 24 * 3600)

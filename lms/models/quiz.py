@@ -29,6 +29,9 @@ class QuizAttempt(Base):
     draw: Mapped[list] = mapped_column(JSON)
     # {question key: [chosen option indices]}; null until submitted.
     answers: Mapped[dict | None] = mapped_column(JSON)
+    # The same, saved as the learner moves between questions, so nothing chosen is lost when
+    # the session ends or the network drops before submitting.
+    saved_answers: Mapped[dict | None] = mapped_column(JSON)
     correct_count: Mapped[int | None]
     question_count: Mapped[int]
     score_percent: Mapped[int | None]
