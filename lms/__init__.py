@@ -23,7 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import catalog, cli, db, errors, i18n, limits, messaging, security
+    from lms import (catalog, cli, db, device, errors, i18n, limits, messaging, security,
+                     static_files)
     from lms.extensions import cache, csrf
     from lms.routing import DatabaseIdConverter
 
@@ -37,7 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limits.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     i18n.init_app(app)
+    device.init_app(app)
     catalog.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -45,15 +48,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.certificates.views import bp as certificates_bp
+    from lms.device.views import bp as device_bp
     from lms.health.views import bp as health_bp
     from lms.learn.views import bp as learn_bp
     from lms.me.views import bp as me_bp
     from lms.quiz.views import bp as quiz_bp
     from lms.campaign.reports.views import bp as reports_bp
     from lms.campaign.staff.views import bp as staff_bp
+    from lms.support.views import bp as support_bp
 
     for blueprint in (health_bp, learn_bp, auth_bp, quiz_bp, me_bp, certificates_bp, admin_bp,
-                      staff_bp, reports_bp):
+                      staff_bp, reports_bp, support_bp, device_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -1,7 +1,10 @@
 """What each account error means to the person filling in a form (sign-up, sign-in, settings),
-and the words of the codes we send them."""
+and the words of the codes we send them (and sending them)."""
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from lms import messaging
 
 # What each AccountError code means to the person filling in the form.
 ACCOUNT_ERRORS = {
@@ -40,3 +43,15 @@ def code_message(purpose: str, code: str) -> tuple[str, str]:
         text = _("lms: %(code)s is your confirmation code. It works for 15 minutes. Never "
                  "give it to anyone, not even someone who calls from lms.", code=code)
     return subject, text
+
+
+def send_code(issued, purpose: str) -> bool:
+    """Sends a code (recovery.IssuedCode) by SMS or email; False (and logged) when the backend
+    failed."""
+    subject, text = code_message(purpose, issued.code)
+    try:
+        messaging.send(issued.target, subject, text, kind=f"{purpose}-code")
+    except messaging.SendError as error:
+        current_app.logger.error("could not send a %s code: %s", purpose, error)
+        return False
+    return True

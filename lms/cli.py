@@ -4,15 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from lms import config
+from lms.catalog import current_catalog
 from lms.content import load_catalog
 from lms.content.imports import FORMATS, convert
 from lms.extensions import db
 from lms.campaign import snapshot, unit_import
-from lms.services import access, accounts, audit, clock
+from lms.services import access, accounts, audit, clock, read_aloud
 
 # A plain group: checking files needs no app (see the entry point in pyproject.toml).
 content_cli = click.Group("content", help="Check the courses, quizzes and certificates.")
@@ -24,7 +25,8 @@ users_cli = AppGroup("users", help="People's roles.")
 @users_cli.command("set-role")
 @click.argument("identifier")
 @click.argument("role", type=click.Choice(access.ROLES))
-@click.option("--unit", "unit_code", help="Unit code a manager or organiser is responsible for.")
+@click.option("--unit", "unit_code",
+              help="Unit code a manager, organiser or helper is responsible for.")
 def set_role(identifier: str, role: str, unit_code: str | None) -> None:
     """Give the account with this phone number or email a role, e.g.
 
@@ -72,6 +74,30 @@ def check_content(strict: bool, content_dir: str | None) -> None:
                f"{len(catalog.programs)} programs: {errors} errors, {warnings} warnings")
     if errors or (strict and warnings):
         raise SystemExit(1)
+
+
+@content_cli.command("audio")
+@click.option("--course", "slugs", multiple=True, help="Only this course (repeatable).")
+@with_appcontext
+def make_audio(slugs: tuple[str, ...]) -> None:
+    """Record every lesson read aloud (espeak-ng, Opus), for phones without a voice; run it
+    again after editing: only changed paragraphs are spoken again."""
+    catalog = current_catalog()
+    unknown = [slug for slug in slugs if slug not in {c.slug for c in catalog.courses}]
+    if unknown:
+        raise click.ClickException(f"no course {', '.join(unknown)}")
+    folder = Path(current_app.config["LMS_AUDIO_DIR"])
+    for course in catalog.courses:
+        if slugs and course.slug not in slugs:
+            continue
+        try:
+            made = read_aloud.make_course_audio(course, folder)
+        except read_aloud.AudioToolsMissing:
+            raise click.ClickException(
+                "espeak-ng and opusenc are needed: apt-get install espeak-ng opus-tools") from None
+        for lesson in made:
+            click.echo(f"{lesson.course}/{lesson.lesson} ({lesson.language}): {lesson.files} "
+                       f"paragraphs, {lesson.made} new, {lesson.total_bytes / 1024:.0f} KiB")
 
 
 @content_cli.command("import")

@@ -65,7 +65,8 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
-        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        # Static files under versioned addresses get a year (lms/static_files.py).
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         # Uploads (a certificate to verify, a staff list) are small; refuse anything larger.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Printed on certificates and in their QR codes, which last for years: never taken from
@@ -80,6 +81,10 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         # Dashboards read the reporting snapshot (`flask reports refresh`, run from cron) while
         # it is younger than this many seconds, and count live otherwise.
         "LMS_REPORT_SNAPSHOT_MAX_AGE": int(environ.get("LMS_REPORT_SNAPSHOT_MAX_AGE") or 900),
+        # A shared device at a support point signs its person out after this long unused:
+        # short for privacy, long enough to read a lesson or answer a quiz between requests.
+        "LMS_SHARED_DEVICE_IDLE_MINUTES": int(environ.get("LMS_SHARED_DEVICE_IDLE_MINUTES")
+                                              or 10),
         # While trainers edit, changed content files are read again without a restart; in
         # production content changes with a graceful reload (`kill -HUP` to gunicorn).
         "LMS_CONTENT_RELOAD": _flag(environ.get("LMS_CONTENT_RELOAD"),
@@ -89,6 +94,8 @@ def settings_from_environment(instance_path: str, environ=os.environ) -> dict:
         "LMS_SMS_BACKEND": environ.get("LMS_SMS_BACKEND") or "outbox",
         "LMS_EMAIL_BACKEND": environ.get("LMS_EMAIL_BACKEND") or "outbox",
         "LMS_OUTBOX_DIR": environ.get("LMS_OUTBOX_DIR") or str(Path(instance_path) / "outbox"),
+        # Lessons read aloud, made by `flask content audio` (lms/services/read_aloud.py).
+        "LMS_AUDIO_DIR": environ.get("LMS_AUDIO_DIR") or str(Path(instance_path) / "audio"),
         "LMS_SMS_GATEWAY_URL": environ.get("LMS_SMS_GATEWAY_URL"),
         "LMS_SMS_GATEWAY_TOKEN": environ.get("LMS_SMS_GATEWAY_TOKEN"),
         # JSON with {to} (+84...), {national} (09...) and {text}, as the provider's API wants it.

@@ -45,6 +45,12 @@ def address_and_account() -> str:
     return f"{address()}|account:{account}"
 
 
+def address_and_card() -> str:
+    """The address and the learner card being tried (its digits, however they were typed)."""
+    digits = "".join(ch for ch in request.form.get("number", "") if ch.isdigit())[:20]
+    return f"{address()}|card:{digits}"
+
+
 def failed(response) -> bool:
     """Only a refused attempt counts: a form shown again, not a redirect onwards."""
     return response.status_code != 302

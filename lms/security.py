@@ -9,12 +9,14 @@ from flask_login import current_user, login_user, logout_user
 from lms.extensions import db, limiter, login_manager
 from lms.models import User
 from lms.services import clock, sessions
+from lms.support import shared_device
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
+    "media-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -35,9 +37,9 @@ STRICT_TRANSPORT_SECURITY = ("Strict-Transport-Security", "max-age=31536000; inc
 # Every page of these areas is about someone (sign-in forms, a person's own pages, staff
 # tools), signed in or not; other pages are personal once someone is signed in.
 PERSONAL_BLUEPRINTS = frozenset({"auth", "me", "quiz", "certificates", "admin", "staff",
-                                 "reports"})
+                                 "reports", "support"})
 # The same bytes for everyone, signed in or not: these keep their long cache lifetimes.
-SHARED_FILES = frozenset({"static", "learn.course_file"})
+SHARED_FILES = frozenset({"static", "learn.course_file", "learn.audio_file"})
 
 
 def add_security_headers(response: Response) -> Response:
@@ -101,10 +103,13 @@ def sign_in(user: User, remember: bool = False) -> None:
     session.clear()
     if language:
         session["lang"] = language
-    user.device_token = sessions.start(db.session, user, clock.now(),
-                                       request.user_agent.string)
+    # A support point's shared device remembers no one, and signs its person out when idle.
+    shared = shared_device.current() is not None
+    user.device_token = sessions.start(
+        db.session, user, clock.now(), request.user_agent.string,
+        lasts=shared_device.idle_limit() if shared else sessions.LASTS)
     db.session.commit()
-    login_user(user, remember=remember)
+    login_user(user, remember=remember and not shared)
 
 
 def sign_out() -> None:

@@ -13,6 +13,12 @@ from lms.i18n import format_day
 from lms.services import clock
 from lms.services.quiz_stats import discrimination_index
 
+
+@pytest.fixture(autouse=True)
+def all_questions_on_one_page(client):
+    """These tests read every drawn question from one page (the layout a learner can choose)."""
+    client.set_cookie("quiz_layout", "all")
+
 SLUG = "ai-basics"
 
 # Ten learners, each answering the four questions of a small quiz. The columns: how many of

@@ -190,3 +190,14 @@ def test_an_upload_over_the_request_limit_is_refused_kindly(site, trainer):
     assert "Tệp lớn hơn 5 MB" in response.get_data(as_text=True)
     with site.app_context():
         assert db.session.query(ContentPackage).count() == 0
+
+
+@pytest.mark.parametrize("course", ["/?", "../courses", "data-security"])
+def test_one_file_for_a_course_not_offered_is_refused_and_nothing_staged(site, trainer, editable,
+                                                                        course):
+    # Found by the fuzz test: a course field of "/?" reached the file system (a 500).
+    response = upload(trainer, lesson_text(editable).encode(), name="01-what-is-ai.md",
+                      course=course)
+    assert response.status_code == 422
+    with site.app_context():
+        assert db.session.query(ContentPackage).count() == 0

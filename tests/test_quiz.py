@@ -7,6 +7,12 @@ from lms.extensions import db
 from lms.models import QuizAttempt
 
 
+@pytest.fixture(autouse=True)
+def all_questions_on_one_page(client):
+    """These tests read every drawn question from one page (the layout a learner can choose)."""
+    client.set_cookie("quiz_layout", "all")
+
+
 def form_of(page: str) -> dict:
     token = re.search(r'name="attempt" value="([^"]+)"', page).group(1)
     keys = list(dict.fromkeys(re.findall(r'name="q-([0-9a-f]+)"', page)))

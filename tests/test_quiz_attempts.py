@@ -26,6 +26,12 @@ def with_rules(catalog, slug=SLUG, **rules):
         for c in catalog.courses))
 
 
+def quiz_page(client, slug=SLUG):
+    """Every drawn question on one page (the layout a learner can choose)."""
+    client.set_cookie("quiz_layout", "all")
+    return client.get(f"/courses/{slug}/quiz/")
+
+
 def drawn(page: str) -> tuple[str, list[tuple[str, bool, list[str]]]]:
     """The attempt token, and each question as a learner's browser sees it: key, whether
     several options may be ticked, option values in the order shown."""
@@ -47,7 +53,7 @@ def answer(catalog, key, right=True):
 
 def attempt(client, catalog, right: int = 0):
     """Takes one attempt answering the first `right` questions right and the rest wrong."""
-    token, questions = drawn(client.get(f"/courses/{SLUG}/quiz/").get_data(as_text=True))
+    token, questions = drawn(quiz_page(client).get_data(as_text=True))
     data = {"attempt": token}
     for n, (key, _, _) in enumerate(questions):
         data[f"q-{key}"] = answer(catalog, key, n < right)
@@ -126,7 +132,7 @@ def test_after_a_failed_attempt_the_next_one_waits_a_few_minutes(app, client, le
     assert "Làm lại" not in page  # no button that would only lead to "not yet"
 
     clock.advance(minutes=3)
-    later = client.get(f"/courses/{SLUG}/quiz/")
+    later = quiz_page(client)
     text = later.get_data(as_text=True)
     assert later.status_code == 429 and later.headers["Retry-After"] == "120"
     assert "bạn có thể làm lại sau 2 phút, lúc 9:05" in text and 'name="attempt"' not in text
@@ -134,7 +140,7 @@ def test_after_a_failed_attempt_the_next_one_waits_a_few_minutes(app, client, le
         assert db.session.query(QuizAttempt).count() == 1  # nothing drawn while waiting
 
     clock.advance(minutes=2)
-    assert client.get(f"/courses/{SLUG}/quiz/").status_code == 200
+    assert quiz_page(client).status_code == 200
 
 
 def test_an_open_attempt_can_still_be_submitted_and_a_pass_needs_no_wait(client, learners,
@@ -142,7 +148,7 @@ def test_an_open_attempt_can_still_be_submitted_and_a_pass_needs_no_wait(client,
     learners.register(client)
     page, _ = attempt(client, bundled_catalog, right=10)
     assert "Chúc mừng" in page
-    assert client.get(f"/courses/{SLUG}/quiz/").status_code == 200  # practising again
+    assert quiz_page(client).status_code == 200  # practising again
 
 
 def test_todays_attempts_are_capped_until_midnight_in_vietnam(client, learners, bundled_catalog,
@@ -153,11 +159,11 @@ def test_todays_attempts_are_capped_until_midnight_in_vietnam(client, learners, 
         page, _ = attempt(client, bundled_catalog)
         clock.advance(minutes=5)
     assert "Hôm nay bạn đã làm đủ 5 lượt. Bạn có thể làm lại vào ngày mai, 2/12/2026." in page
-    refused = client.get(f"/courses/{SLUG}/quiz/")
+    refused = quiz_page(client)
     assert refused.status_code == 429 and "ngày mai, 2/12/2026" in refused.get_data(as_text=True)
     assert int(refused.headers["Retry-After"]) == 8 * 3600 - 25 * 60  # until 00:00 in Hà Nội
     clock.moment = datetime(2026, 12, 1, 17, 0, tzinfo=timezone.utc)  # midnight in Vietnam
-    assert client.get(f"/courses/{SLUG}/quiz/").status_code == 200
+    assert quiz_page(client).status_code == 200
 
 
 def test_the_waiting_page_is_in_english_too(client, learners, bundled_catalog, clock):
@@ -165,7 +171,7 @@ def test_the_waiting_page_is_in_english_too(client, learners, bundled_catalog, c
     learners.register(client)
     attempt(client, bundled_catalog)
     client.get("/language/en?next=/")
-    text = client.get(f"/courses/{SLUG}/quiz/").get_data(as_text=True)
+    text = quiz_page(client).get_data(as_text=True)
     assert "Take a short break: you can try again in 5 minutes, at 09:05." in text
 
 
@@ -176,7 +182,7 @@ def test_answers_written_over_more_than_an_hour_are_not_lost(make_app, learners,
     client = app.test_client()
     client.set_cookie("session", signed_in.get_cookie("session").value)
     assert 'name="csrf_token"' in client.get("/me/settings").get_data(as_text=True)
-    token, questions = drawn(client.get(f"/courses/{SLUG}/quiz/").get_data(as_text=True))
+    token, questions = drawn(quiz_page(client).get_data(as_text=True))
     data = {"attempt": token, "csrf_token": "expired-long-ago"}
     data.update({f"q-{key}": answer(bundled_catalog, key) for key, _, _ in questions})
     response = client.post(f"/courses/{SLUG}/quiz/", data=data)
@@ -207,7 +213,7 @@ class Harvester:
     def play(self, slug: str, limit: int) -> bool:
         self.start = start = self.clock.moment
         while self.attempts < limit:
-            response = self.client.get(f"/courses/{slug}/quiz/")
+            response = quiz_page(self.client, slug)
             if response.status_code == 429:
                 self.clock.advance(seconds=int(response.headers["Retry-After"]))
                 continue

@@ -23,6 +23,13 @@ from lms.services import access, audit, clock, record
 from conftest import complete_through_the_record
 from test_certificates import complete_course, pdf_text
 
+
+@pytest.fixture(autouse=True)
+def all_questions_on_one_page(client):
+    """These tests read every drawn question from one page (the layout a learner can choose)."""
+    client.set_cookie("quiz_layout", "all")
+
+
 COURSE = "data-security"
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import OrgUnit, User
-from lms.services import org
+from lms.campaign import units as org
 from tests.conftest import PASSWORD
 from tests.test_staff_import import CSV, confirm, signed_in, upload
 

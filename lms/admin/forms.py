@@ -31,6 +31,14 @@ ACTION_LABELS = {
     "content-rolled-back": _l("Course version put back"),
     "publisher-granted": _l("Allowed to publish a course"),
     "publisher-revoked": _l("No longer allowed to publish a course"),
+    "support-point-saved": _l("Support point saved"),
+    "support-point-closed": _l("Support point closed"),
+    "learner-registered": _l("Person registered by a helper"),
+    "learner-card-issued": _l("Learner card made"),
+    "learner-card-printed": _l("Learner card printed"),
+    "learner-card-revoked": _l("Learner card stopped"),
+    "shared-device-started": _l("Shared device started at a point"),
+    "support-visit-logged": _l("Support given, logged"),
 }
 
 
@@ -53,8 +61,8 @@ class UploadCourseForm(FlaskForm):
                      description=_l("A ZIP of the course folder, or one lesson (.md), image or "
                                     "quiz.md to add to or replace in the course chosen below."),
                      render_kw={"accept": ".zip,.md,.png,.jpg,.jpeg,.gif,.webp,.svg"})
-    course = SelectField(_l("For one file: the course it belongs to"), validators=[Optional()],
-                         validate_choice=False)
+    # The choices are the courses the person may publish, set by the view.
+    course = SelectField(_l("For one file: the course it belongs to"), validators=[Optional()])
 
 
 class PublishForm(FlaskForm):

@@ -47,7 +47,7 @@ def upload_too_big(error):
     if not (current_user.is_authenticated and current_user.role in CONTENT_ROLES):
         return render_error(error)
     if request.endpoint == "admin.upload_course":
-        return publish_page(UploadCourseForm(formdata=None), status=413, error=_(
+        return publish_page(upload_form(formdata=None), status=413, error=_(
             "The file is larger than %(megabytes)d MB: leave out large images, or upload the "
             "lessons one by one.",
             megabytes=current_app.config["MAX_CONTENT_LENGTH"] // 2**20))
@@ -252,10 +252,17 @@ def package_or_404(package_id: int) -> ContentPackage:
     return package
 
 
-def publish_page(form: UploadCourseForm, error: str | None = None, status: int = 200):
+def upload_form(**options) -> UploadCourseForm:
+    """The upload form, offering (and accepting) only the courses this person may publish."""
+    form = UploadCourseForm(**options)
     allowed = publishing.publishable_courses(db.session, current_user)
     courses = [c.slug for c in current_catalog().courses] if allowed is None else allowed
     form.course.choices = [("", "–")] + [(slug, slug) for slug in courses]
+    return form
+
+
+def publish_page(form: UploadCourseForm, error: str | None = None, status: int = 200):
+    courses = [slug for slug, _label in form.course.choices[1:]]
     served = publishing.published(db.session)
     return render_template("admin/publish.html", form=form, error=error, courses=courses,
                            served=served, catalog=current_catalog()), status
@@ -264,13 +271,13 @@ def publish_page(form: UploadCourseForm, error: str | None = None, status: int =
 @bp.get("/publish/")
 @role_required("trainer", "admin")
 def publish_index():
-    return publish_page(UploadCourseForm())
+    return publish_page(upload_form())
 
 
 @bp.post("/publish/")
 @role_required("trainer", "admin")
 def upload_course():
-    form = UploadCourseForm()
+    form = upload_form()
     if not form.validate_on_submit():
         return publish_page(form, status=422)
     upload = form.file.data

@@ -1,13 +1,13 @@
 """Signing up, in and out, proving a phone or email, getting back in, choosing the language."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms import limits, messaging, unit_picker
-from lms.account_messages import ACCOUNT_ERRORS, code_message
+from lms import limits, unit_picker
+from lms.account_messages import ACCOUNT_ERRORS, send_code
 from lms.auth.forms import (ActivateForm, ForgotForm, LoginForm, ProveForm, RegisterForm,
                             ResetForm, SendAgainForm)
 from lms.extensions import db, limiter
@@ -18,17 +18,6 @@ from lms.campaign import activation
 from lms.services import accounts, clock, personal_data, recovery
 
 bp = Blueprint("auth", __name__)
-
-
-def send_code(issued: recovery.IssuedCode, purpose: str) -> bool:
-    """Sends a code by SMS or email; False (and logged) when the backend failed."""
-    subject, text = code_message(purpose, issued.code)
-    try:
-        messaging.send(issued.target, subject, text, kind=f"{purpose}-code")
-    except messaging.SendError as error:
-        current_app.logger.error("could not send a %s code: %s", purpose, error)
-        return False
-    return True
 
 
 @bp.route("/register", methods=["GET", "POST"])

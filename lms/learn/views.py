@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   session, url_for)
+                   send_from_directory, session, url_for)
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.content.assets import ASSET_TYPES, open_asset
+from lms.device import text_size
 from lms.extensions import cache, db
-from lms.i18n import select_language
+from lms.i18n import LANGUAGES, select_language
 from lms.issuing import after_issuing
-from lms.services import clock, record
+from lms.services import clock, read_aloud, record
+from lms.support import shared_device
 
 bp = Blueprint("learn", __name__)
 ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -47,32 +51,58 @@ def personal_page() -> bool:
             or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
 
 
+def page_key() -> str:
+    """What a shared lesson page differs by for everyone: the language, the text size, whether
+    this is a support point's shared device (its Xong button), and the path alone (junk query
+    strings must not each cost a copy)."""
+    device = "shared" if shared_device.current() else "own"
+    return f"page/{select_language()}/{text_size()}/{device}/{request.path}"
+
+
+# Stands in for the form token in a signed-in lesson page rendered once for everyone in the
+# same state; random, so no content can contain it.
+FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
+
+
 @bp.get("/courses/<slug>/<lesson_slug>/")
 def lesson(slug: str, lesson_slug: str):
-    # Anonymous readers all get the same page for a language: render it once per process.
-    # (Explicit get/set: the cached() decorator inspects the view's signature every call.)
-    if personal_page():
+    # Learners read lesson after lesson: the page is rendered once per process for everyone
+    # in the same state. (Explicit get/set: the cached() decorator inspects the view's
+    # signature every call.) The path alone: junk query strings must not each cost a copy.
+    if not personal_page():  # anonymous readers all get the same page for a language
+        key = page_key()
+        page = cache.get(key)
+        if page is None:
+            page = lesson_page(slug, lesson_slug)
+            cache.set(key, page)
+        return page
+    if "_flashes" in session or request.query_string or not current_user.is_authenticated:
         return lesson_page(slug, lesson_slug)
-    # The path alone: junk query strings must not each cost a cached copy.
-    key = f"page/{select_language()}/{request.path}"
+    # Signed in, the page differs by the menu (the role), whether the lesson is done, and
+    # the form token, the one personal part: it is put in after the shared copy is taken.
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    done = record.lesson_done(db.session, current_user.id, course, lesson)
+    key = f"{page_key()}/{current_user.role}/{done:d}"
     page = cache.get(key)
     if page is None:
-        page = lesson_page(slug, lesson_slug)
+        page = lesson_page(slug, lesson_slug, done=done, csrf_token=lambda: FORM_TOKEN_SLOT)
         cache.set(key, page)
-    return page
+    return page.replace(FORM_TOKEN_SLOT, generate_csrf())
 
 
-def lesson_page(slug: str, lesson_slug: str) -> str:
+def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context) -> str:
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     index = course.lessons.index(lesson)
-    done = (current_user.is_authenticated and lesson.slug in
-            record.course_record(db.session, current_user.id, course).done_lessons)
+    if done is None:
+        done = current_user.is_authenticated and record.lesson_done(
+            db.session, current_user.id, course, lesson)
     return render_template(
         "learn/lesson.html", course=course, lesson=lesson, done=done,
         withheld=course.slug in current_catalog().withheld,
         previous=course.lessons[index - 1] if index > 0 else None,
-        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
+        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None, **context)
 
 
 @bp.post("/courses/<slug>/<lesson_slug>/done")
@@ -80,8 +110,10 @@ def lesson_page(slug: str, lesson_slug: str) -> str:
 def mark_done(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
+    # A mark queued on a device while offline carries its own key: sent again, it is done once.
     issued = record.mark_lesson_done(db.session, current_user, current_catalog(), course, lesson,
-                                     clock.now())
+                                     clock.now(), assisted_by=shared_device.assisting_helper(),
+                                     action_key=request.form.get("action", "")[:64] or None)
     db.session.commit()
     after_issuing(issued)
     following = record.course_record(db.session, current_user.id, course).next_lesson
@@ -107,3 +139,27 @@ def course_file(slug: str, filename: str):
     # An SVG may carry script: as a page of its own it runs none and reaches nothing.
     response.headers["Content-Security-Policy"] = ASSET_POLICY
     return response
+
+
+@bp.get("/courses/<slug>/<lesson_slug>/audio.<language>.json")
+def lesson_audio(slug: str, lesson_slug: str, language: str):
+    """The recorded reading of a lesson, paragraph by paragraph, for read-aloud.js to play where
+    the phone has no voice of its own; 404 until `flask content audio` has made it."""
+    course = course_or_404(slug)
+    lesson = lesson_or_404(course, lesson_slug)
+    if language not in LANGUAGES:
+        abort(404)
+    files = read_aloud.lesson_audio_files(Path(current_app.config["LMS_AUDIO_DIR"]), course,
+                                          lesson, language)
+    if files is None:
+        abort(404)
+    return {"files": [url_for("learn.audio_file", name=name) for name in files]}
+
+
+@bp.get("/audio/<name>")
+def audio_file(name: str):
+    # Named by what it says: the same name is always the same sound, kept for a year.
+    if not read_aloud.is_file_name(name):
+        abort(404)
+    return send_from_directory(current_app.config["LMS_AUDIO_DIR"], name, mimetype="audio/ogg",
+                               max_age=365 * 24 * 3600)

@@ -59,3 +59,7 @@ class Consent(Base):
     notice_version: Mapped[str] = mapped_column(String(20))
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     address: Mapped[str | None] = mapped_column(String(64))
+    # Given through a helper at a support point, for a person without a phone or email: who
+    # recorded it, and that they read the printed notice aloud to the person.
+    recorded_by_id: Mapped[int | None]
+    read_aloud: Mapped[bool | None]

@@ -21,3 +21,18 @@ class LessonProgress(Base):
     # The lesson's hash when it was done: editing a lesson never rewrites anyone's record.
     content_hash: Mapped[str] = mapped_column(String(64))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # The helper at whose support-point device it was done: it counts the same, and says so.
+    assisted_by_id: Mapped[int | None]
+
+
+class OfflineAction(Base):
+    """An action a device queued while offline and sent later, by the key the device gave it:
+    sent twice (a retry after a lost answer), it is carried out once."""
+
+    __tablename__ = "offline_actions"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

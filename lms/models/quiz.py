@@ -29,9 +29,14 @@ class QuizAttempt(Base):
     draw: Mapped[list] = mapped_column(JSON)
     # {question key: [chosen option indices]}; null until submitted.
     answers: Mapped[dict | None] = mapped_column(JSON)
+    # The same, saved as the learner moves between questions, so nothing chosen is lost when
+    # the session ends or the network drops before submitting.
+    saved_answers: Mapped[dict | None] = mapped_column(JSON)
     correct_count: Mapped[int | None]
     question_count: Mapped[int]
     score_percent: Mapped[int | None]
     passed: Mapped[bool | None]
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The helper at whose support-point device it was submitted: it counts the same.
+    assisted_by_id: Mapped[int | None]

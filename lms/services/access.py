@@ -7,10 +7,13 @@ from sqlalchemy.orm import Session
 from lms.models import OrgUnit, User
 from lms.services import audit
 
-ROLES = ("learner", "trainer", "manager", "organiser", "admin")
+ROLES = ("learner", "helper", "trainer", "manager", "organiser", "admin")
 # Managers see their unit and the units below it; organisers their whole tree (a province);
 # administrators everything. Learners and trainers see no one else's records.
 SCOPED_ROLES = ("manager", "organiser")
+# A helper (a community digital team member, a volunteer) helps people in one unit, granted by
+# its manager; they see none of its reports, only what each person they help needs.
+UNIT_ROLES = (*SCOPED_ROLES, "helper")
 REPORT_ROLES = ("manager", "organiser", "admin")
 
 
@@ -50,11 +53,12 @@ class RoleError(ValueError):
 
 def grant_role(session: Session, user: User, role: str, scope_code: str | None,
                actor: audit.Actor) -> None:
-    """Makes `user` a learner, trainer, manager (of a unit), organiser (of a tree) or admin."""
+    """Makes `user` a learner, helper (in a unit), trainer, manager (of a unit), organiser (of a
+    tree) or admin."""
     if role not in ROLES:
         raise RoleError(f'unknown role "{role}": use one of {", ".join(ROLES)}')
     scope = None
-    if role in SCOPED_ROLES:
+    if role in UNIT_ROLES:
         if not scope_code:
             raise RoleError(f"a {role} needs the code of the unit they are responsible for")
         scope = session.scalar(select(OrgUnit).where(OrgUnit.code == scope_code))

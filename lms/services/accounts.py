@@ -152,7 +152,7 @@ def change_password(user: User, current: str, new: str) -> None:
 def chooses_own_unit(user: User) -> bool:
     """A citizen may move to another commune; a civil servant's or a staff member's unit is
     their manager's to change (it decides their scope, assignments and targets)."""
-    return user.audience == "citizen" and user.role in ("learner", "trainer")
+    return user.audience == "citizen" and user.role in ("learner", "helper", "trainer")
 
 
 def update_profile(session: Session, user: User, full_name: str, org_unit_id: int | None) -> None:

@@ -22,6 +22,10 @@ ACTIONS = (
     "target-removed", "units-imported", "personal-data-exported", "audit-exported",
     "content-published", "content-rolled-back", "publisher-granted", "publisher-revoked",
     "reset-code-issued", "password-reset", "unit-created", "unit-changed",
+    # support points (lms/support): every helper action is here
+    "support-point-saved", "support-point-closed", "learner-registered", "learner-card-issued",
+    "learner-card-printed", "learner-card-revoked", "shared-device-started",
+    "support-visit-logged",
 )
 PAGE_SIZE = 100
 

@@ -59,6 +59,19 @@ def check_new(password: str, *, phone: str | None = None, email: str | None = No
         raise PasswordRefused("repetitive")
 
 
+PIN_LENGTH = 6
+
+
+def check_new_pin(pin: str, birth_year: int | None = None) -> None:
+    """A learner card's PIN: six digits, not one of the sequences or the birth year a guesser
+    tries first. The card holder needs both card and PIN, and tries are rate limited."""
+    digits = pin or ""
+    if not (len(digits) == PIN_LENGTH and digits.isascii() and digits.isdigit()):
+        raise PasswordRefused("pin-format")
+    if _is_repetitive(digits) or (birth_year and str(birth_year) in digits):
+        raise PasswordRefused("pin-guessable")
+
+
 def _contains_phone(folded: str, phone: str | None) -> bool:
     if not phone:
         return False

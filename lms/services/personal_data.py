@@ -14,8 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog
-from lms.models import (AssignmentPerson, AuditEntry, Certificate, Consent, LessonProgress,
-                        OneTimeCode, QuizAttempt, User)
+from lms.models import (AssignmentPerson, AuditEntry, Certificate, Consent, LearnerCard,
+                        LessonProgress, OneTimeCode, QuizAttempt, User)
 from lms.campaign import assignments
 from lms.services import passwords, record, sessions
 from lms.services.accounts import AccountError
@@ -59,10 +59,13 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
             "signed_in_devices": sessions.count(session, user, now),
         },
         "lessons_done": [{"course": p.course_slug, "lesson": p.lesson_slug,
-                          "completed_at": p.completed_at.isoformat()} for p in lessons],
+                          "completed_at": p.completed_at.isoformat(),
+                          "assisted_at_a_support_point": p.assisted_by_id is not None}
+                         for p in lessons],
         "quiz_attempts": [{"course": a.course_slug, "started_at": a.started_at.isoformat(),
                            "submitted_at": _iso(a.submitted_at),
                            "score_percent": a.score_percent, "passed": a.passed,
+                           "assisted_at_a_support_point": a.assisted_by_id is not None,
                            "answers": a.answers} for a in attempts],
         "courses_completed": [
             {"course": r.course.slug, "completed_on": r.completed_on.isoformat(),
@@ -87,10 +90,20 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
     }
 
 
+def _reauthenticated(session: Session, user: User, secret: str) -> bool:
+    """The password; for a learner card holder without a phone or email, their card's PIN."""
+    if user.phone or user.email:
+        return passwords.verify(user.password_hash, secret)
+    card = session.scalar(select(LearnerCard).where(LearnerCard.user_id == user.id,
+                                                    LearnerCard.revoked_at.is_(None)))
+    return passwords.verify(card.pin_hash if card else None, secret)
+
+
 def delete_account(session: Session, user: User, password: str, now: datetime) -> None:
-    if not passwords.verify(user.password_hash, password):
+    if not _reauthenticated(session, user, password):
         raise AccountError("password", "wrong")
-    for model in (LessonProgress, QuizAttempt, AssignmentPerson, OneTimeCode, Consent):
+    for model in (LessonProgress, QuizAttempt, AssignmentPerson, OneTimeCode, Consent,
+                  LearnerCard):
         session.execute(delete(model).where(model.user_id == user.id))
     sessions.end_all(session, user)
     held = session.scalars(select(Certificate).where(Certificate.user_id == user.id)).all()

@@ -114,6 +114,12 @@ def open_attempt(session: Session, user_id: int, course: Course, now: datetime,
     return attempt
 
 
+def open_attempt_or_none(session: Session, user_id: int, course: Course) -> QuizAttempt | None:
+    """The learner's unsubmitted attempt of the current quiz, never drawing a new one."""
+    attempt = _open_attempt(session, user_id, course.slug)
+    return attempt if attempt and attempt.quiz_hash == course.quiz.content_hash else None
+
+
 def _open_attempt(session: Session, user_id: int, course_slug: str) -> QuizAttempt | None:
     return session.scalar(select(QuizAttempt).where(
         QuizAttempt.user_id == user_id, QuizAttempt.course_slug == course_slug,
@@ -126,14 +132,54 @@ def shown_questions(attempt: QuizAttempt, quiz: Quiz) -> list[ShownQuestion]:
             for n, item in enumerate(attempt.draw, start=1) if item["key"] in questions]
 
 
+def with_saved(attempt: QuizAttempt, answers: dict[str, list[int]],
+               shown: set[str] = frozenset()) -> dict[str, list[int]]:
+    """The answers saved for this attempt, overwritten by those just sent: a question the
+    learner saw on the page sent (`shown`) and left with nothing ticked is blank again."""
+    drawn = {item["key"] for item in attempt.draw}
+    merged = {key: picked for key, picked in (attempt.saved_answers or {}).items()
+              if key not in shown}
+    merged.update({key: picked for key, picked in answers.items() if key in drawn})
+    return {key: picked for key, picked in merged.items() if picked}
+
+
+def save_answers(session: Session, course: Course, token: str, answers: dict[str, list[int]],
+                 shown: set[str]) -> QuizAttempt:
+    """Keeps what the learner chose so far on the open attempt this token names.
+
+    The token alone is enough, as for submitting: a learner whose session ended while answering
+    loses nothing, and finds the answers again after signing in. StaleSubmission when the
+    attempt is graded or unknown."""
+    attempt = session.scalar(select(QuizAttempt).where(
+        QuizAttempt.token == token, QuizAttempt.course_slug == course.slug))
+    if attempt is None or attempt.submitted_at is not None:
+        raise StaleSubmission(attempt)
+    questions = {q.key: q for q in course.quiz.questions}
+    # Only real options are kept: a forged form cannot make a saved draw grow without end.
+    answers = {key: sorted({i for i in picked if 0 <= i < questions[key].option_count})
+               for key, picked in answers.items() if key in questions}
+    attempt.saved_answers = with_saved(attempt, answers, shown)
+    return attempt
+
+
+def blanks(attempt: QuizAttempt, quiz: Quiz) -> list[ShownQuestion]:
+    """The questions of the attempt with no answer saved yet, for the review before submitting."""
+    saved = attempt.saved_answers or {}
+    return [shown for shown in shown_questions(attempt, quiz)
+            if not saved.get(shown.question.key)]
+
+
 def submit_attempt(session: Session, user_id: int, course: Course, token: str,
-                   answers: dict[str, list[int]], now: datetime) -> QuizAttempt:
-    """Grades the attempt once. Any later submission of the same token raises StaleSubmission."""
+                   answers: dict[str, list[int]], now: datetime,
+                   shown: set[str] = frozenset()) -> QuizAttempt:
+    """Grades the attempt once, on the answers saved so far and those sent with it. Any later
+    submission of the same token raises StaleSubmission."""
     attempt = session.scalar(select(QuizAttempt).where(
         QuizAttempt.token == token, QuizAttempt.user_id == user_id,
         QuizAttempt.course_slug == course.slug))
     if attempt is None or attempt.submitted_at is not None:
         raise StaleSubmission(attempt)
+    answers = with_saved(attempt, answers, shown)
     questions = {q.key: q for q in course.quiz.questions}
     if any(item["key"] not in questions for item in attempt.draw):
         session.delete(attempt)

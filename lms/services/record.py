@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from lms.content import Catalog
 from lms.content.schema import Course, Lesson, Program
-from lms.models import Certificate, LessonProgress, QuizAttempt, User
+from lms.models import Certificate, LessonProgress, OfflineAction, QuizAttempt, User
 from lms.services import certificates, quizzes
 from lms.services.clock import aware, end_of_day_utc, vietnam_date
 
@@ -153,6 +153,14 @@ def course_record(session: Session, user_id: int, course: Course,
     return course_records(session, user_id, (course,), catalog)[course.slug]
 
 
+def lesson_done(session: Session, user_id: int, course: Course, lesson: Lesson) -> bool:
+    """Whether the learner has marked this lesson done: one indexed query, for the lesson page
+    read on every step (the whole course record costs three)."""
+    return session.scalar(select(exists().where(
+        LessonProgress.user_id == user_id, LessonProgress.course_slug == course.slug,
+        LessonProgress.lesson_slug == lesson.slug)))
+
+
 def started_courses(session: Session, user_id: int, catalog: Catalog) -> list[CourseRecord]:
     """The courses a learner has started or completed, for their own page."""
     return [r for r in course_records(session, user_id, catalog.courses, catalog).values()
@@ -255,11 +263,32 @@ def issue_earned(session: Session, user: User, catalog: Catalog,
     return issued
 
 
+def first_time(session: Session, user: User, action_key: str | None, now: datetime) -> bool:
+    """Whether the action a device queued offline under `action_key` is new (None: not queued).
+
+    A device resends what it is not sure arrived; the key it gave the action makes the second
+    arrival, or a simultaneous one, a no-op."""
+    if not action_key:
+        return True
+    try:
+        with session.begin_nested():
+            session.add(OfflineAction(user_id=user.id, key=action_key, done_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
 def mark_lesson_done(session: Session, user: User, catalog: Catalog, course: Course,
-                     lesson: Lesson, now: datetime) -> list[Certificate]:
+                     lesson: Lesson, now: datetime,
+                     assisted_by: int | None = None,
+                     action_key: str | None = None) -> list[Certificate]:
     """Records the lesson (idempotent: twice, or from two tabs, keeps one record) and issues
     what that earns, in one transaction. Marking a done lesson again dates the mark anew,
-    which is how a course without a quiz is completed again after a revocation."""
+    which is how a course without a quiz is completed again after a revocation; but a mark
+    queued offline and sent again under the same `action_key` is carried out once.
+    `assisted_by`: the helper at whose support point it was done; it counts the same."""
+    if not first_time(session, user, action_key, now):
+        return []
     existing = session.scalar(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.course_slug == course.slug,
         LessonProgress.lesson_slug == lesson.slug))
@@ -271,20 +300,24 @@ def mark_lesson_done(session: Session, user: User, catalog: Catalog, course: Cou
             with session.begin_nested():
                 session.add(LessonProgress(user_id=user.id, course_slug=course.slug,
                                            lesson_slug=lesson.slug,
-                                           content_hash=lesson.content_hash, completed_at=now))
+                                           content_hash=lesson.content_hash, completed_at=now,
+                                           assisted_by_id=assisted_by))
         except IntegrityError:
             pass  # a concurrent request recorded it first
     return issue_earned(session, user, catalog, now)
 
 
 def submit_quiz(session: Session, user: User, catalog: Catalog, course: Course, token: str,
-                answers: dict[str, list[int]], now: datetime
+                answers: dict[str, list[int]], now: datetime, shown: set[str] = frozenset(),
+                assisted_by: int | None = None
                 ) -> tuple[QuizAttempt, list[Certificate]]:
     """Grades the attempt once and, if it earns one, issues the certificate in the same
     transaction: a crash after the commit can lose the PDF (drawn again on demand), never the
     certificate. Raises quizzes.StaleSubmission / quizzes.QuizChanged / quizzes.QuizWithheld."""
     if course.slug in catalog.withheld:
         raise quizzes.QuizWithheld()
-    attempt = quizzes.submit_attempt(session, user.id, course, token, answers, now)
+    attempt = quizzes.submit_attempt(session, user.id, course, token, answers, now, shown)
+    if assisted_by is not None:  # graded by this very submission (a stale one raised)
+        attempt.assisted_by_id = assisted_by
     issued = issue_earned(session, user, catalog, now) if attempt.passed else []
     return attempt, issued

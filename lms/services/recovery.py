@@ -165,6 +165,8 @@ def assist(session: Session, staff: User, person: User, actor: audit.Actor,
         raise AssistError("out-of-scope")
     if person.id == staff.id or not access.may_change_person(staff, person):
         raise AssistError("above-your-role")
+    if not (person.phone or person.email):  # a learner card holder: no code can reach them
+        raise AssistError("card-only")
     if person.password_hash == NOT_ACTIVATED:
         code = issue_activation_code(person, now)
         audit.record(session, actor, "activation-code-issued", subject=person, now=now,

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from lms.models import DeviceSession, User
@@ -20,21 +20,32 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(session: Session, user: User, now: datetime, user_agent: str = "") -> str:
+def start(session: Session, user: User, now: datetime, user_agent: str = "",
+          lasts: timedelta = LASTS) -> str:
     """A new device session for `user`; returns its token, for the cookie only."""
     token = secrets.token_urlsafe(32)
     session.add(DeviceSession(user_id=user.id, token_hash=_hash(token), created_at=now,
-                              expires_at=now + LASTS, user_agent=(user_agent or "")[:200]))
+                              expires_at=now + lasts, user_agent=(user_agent or "")[:200]))
     session.flush()
     return token
 
 
 def find(session: Session, user_id: int, token: str, now: datetime) -> User | None:
-    row = session.scalar(select(DeviceSession).where(DeviceSession.token_hash == _hash(token),
-                                                     DeviceSession.user_id == user_id))
-    if row is None or aware(row.expires_at) <= now:
+    """The person signed in on this device, or None: checked on every request, so one
+    indexed query (the token's unique index) that loads the person too."""
+    found = session.execute(
+        select(User, DeviceSession.expires_at).join(DeviceSession, DeviceSession.user_id == User.id)
+        .where(DeviceSession.token_hash == _hash(token), DeviceSession.user_id == user_id)).first()
+    if found is None or aware(found.expires_at) <= now:
         return None
-    return session.get(User, user_id)
+    return found[0]
+
+
+def extend(session: Session, token: str, until: datetime) -> None:
+    """A shared device's session lives a few minutes past each request (an idle timeout that
+    the server keeps: a copied cookie is dead once the time has passed)."""
+    session.execute(update(DeviceSession).where(DeviceSession.token_hash == _hash(token))
+                    .values(expires_at=until))
 
 
 def end(session: Session, token: str) -> None:

@@ -22,13 +22,20 @@ TEXT = {
 
 
 def answer_quiz(page, quiz, right: bool) -> None:
-    """Ticks every right option (or one wrong option) of the questions drawn on the page."""
-    keys = dict.fromkeys(re.findall(r'name="q-([0-9a-f]{16})"', page.content()))
-    for key in keys:
-        question = quiz.question(key)
-        wrong = [i for i in range(question.option_count) if i not in question.correct]
-        for index in (sorted(question.correct) if right else wrong[:1]):
-            page.check(f'input[name="q-{key}"][value="{index}"]')
+    """Ticks every right option (or one wrong option) of each drawn question, one question per
+    screen (the default; or all on one page, if chosen), and stops at the review of blanks."""
+    while True:
+        for key in dict.fromkeys(re.findall(r'name="q-([0-9a-f]{16})"', page.content())):
+            question = quiz.question(key)
+            wrong = [i for i in range(question.option_count) if i not in question.correct]
+            for index in (sorted(question.correct) if right else wrong[:1]):
+                page.check(f'input[name="q-{key}"][value="{index}"]')
+        if page.locator("button.next").count():
+            page.locator("button.next").click()
+        else:
+            page.locator('button[name="go"][value="review"]').click()
+            break
+    assert "/quiz/review" in page.url
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import fill_sign_up
+from tests.browser.test_learner_journey import answer_quiz
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +24,7 @@ def become_trainer(page, live_app, live_server, phone: str, bundled_catalog) -> 
     page.get_by_role("button", name="Tạo tài khoản").click()
     page.get_by_role("link", name=re.compile("Để sau")).click()
     page.goto(f"{live_server}/courses/{COURSE}/quiz/")
-    quiz = bundled_catalog.course(COURSE).quiz
-    for key in dict.fromkeys(page.locator("input[name^=q-]").evaluate_all(
-            "inputs => inputs.map(i => i.name.slice(2))")):
-        for index in sorted(quiz.question(key).correct):
-            page.check(f'input[name="q-{key}"][value="{index}"]')
+    answer_quiz(page, bundled_catalog.course(COURSE).quiz, right=True)
     page.get_by_role("button", name="Nộp bài").click()
     result = live_app.test_cli_runner().invoke(args=["users", "set-role", phone, "trainer"])
     assert result.exit_code == 0, result.output

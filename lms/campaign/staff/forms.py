@@ -123,6 +123,8 @@ class ConfirmForm(FlaskForm):
 ASSIST_ERRORS = {
     "out-of-scope": _l("This person is not in one of the units you manage."),
     "above-your-role": _l("This person holds a role at or above yours: ask an administrator."),
+    "card-only": _l("This person signs in with a learner card and has no phone or email: a "
+                    "helper at a support point can give them a new card."),
 }
 
 

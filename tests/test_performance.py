@@ -1,0 +1,195 @@
+"""What keeps pages fast and light: few queries per signed-in page, a lesson page rendered
+once for everyone in the same state (only the form token personal), compressed pages, and
+static files under versioned addresses cached for a year."""
+import gzip
+import io
+import re
+from contextlib import contextmanager
+
+import brotli
+from pypdf import PdfReader
+from sqlalchemy import event
+
+from lms.extensions import db
+from tests.conftest import complete_through_the_record
+
+LESSON = "/courses/ai-basics/what-is-ai/"
+
+
+@contextmanager
+def counted_queries(app):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        # SQLite's BEGIN is no round trip; the look for newly published content is once a
+        # second per process, not per request.
+        if statement != "BEGIN" and "content_releases" not in statement:
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def form_token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_signed_in_lesson_costs_two_queries_the_session_check_and_its_done_mark(
+        app, client, learners):
+    learners.register(client)
+    client.get(LESSON)  # the first request of a process renders and keeps the shared copy
+    with counted_queries(app) as statements:
+        assert client.get(LESSON).status_code == 200
+    assert len(statements) <= 2, statements
+    assert "device_sessions" in statements[0]  # the sign-in is still checked every request
+
+
+def test_signed_in_course_page_and_own_page_keep_a_bounded_number_of_queries(
+        app, client, learners):
+    learners.register(client)
+    for url, most in (("/courses/ai-basics/", 4), ("/me/", 8)):
+        client.get(url)
+        with counted_queries(app) as statements:
+            assert client.get(url).status_code == 200
+        assert len(statements) <= most, (url, statements)
+
+
+def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app, learners):
+    app = make_app()
+    learners.app = app
+    first, second = learners.register(), learners.register()
+    app.config["WTF_CSRF_ENABLED"] = True  # from here on, as in production
+    page = first.get(LESSON).get_data(as_text=True)
+    other = second.get(LESSON).get_data(as_text=True)
+    assert form_token(page) != form_token(other)  # the same copy, each one's own token
+    assert "form-token-" not in page + other
+    # The token in the shared copy works, and only for its own session.
+    action = f"{LESSON}done"
+    assert second.post(action, data={"csrf_token": form_token(page)}).status_code == 400
+    assert first.post(action, data={"csrf_token": form_token(page)}).status_code == 302
+    done, not_yet = first.get(LESSON).get_data(as_text=True), second.get(LESSON).get_data(
+        as_text=True)
+    assert "Bạn đã học xong bài này" in done and "Bạn đã học xong bài này" not in not_yet
+    # Signing out still works from the shared page's footer.
+    assert first.post("/logout", data={"csrf_token": form_token(done)}).status_code == 302
+    assert "Bạn đã học xong bài này" not in first.get(LESSON).get_data(as_text=True)
+
+
+def test_a_device_signed_out_elsewhere_is_signed_out_on_the_next_lesson_page(app, learners):
+    phone = learners.register()
+    assert 'action="/logout"' in phone.get(LESSON).get_data(as_text=True)
+    # Signing out every other device from the second one reaches the first at once.
+    second = app.test_client()
+    learners.login(second, "0912 000 001")
+    second.post("/me/settings/sign-out-others")
+    page = phone.get(LESSON).get_data(as_text=True)
+    assert 'action="/logout"' not in page and "/login" in page
+
+
+# --- fewer bytes ------------------------------------------------------------------------------
+
+def test_pages_are_sent_with_brotli_or_gzip_as_the_browser_accepts(client):
+    plain = client.get(LESSON, headers={"Accept-Encoding": "identity"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    for accepted, used, unpack in (("gzip, deflate, br", "br", brotli.decompress),
+                                   ("gzip", "gzip", gzip.decompress)):
+        response = client.get(LESSON, headers={"Accept-Encoding": accepted})
+        assert response.headers["Content-Encoding"] == used
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert unpack(response.data) == plain.data
+        assert len(response.data) < len(plain.data) / 2
+        # Compression keeps every other header.
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_signed_in_page_compressed_is_still_never_stored(client, learners):
+    learners.register(client)
+    response = client.get(LESSON, headers={"Accept-Encoding": "br"})
+    assert (response.headers["Content-Encoding"], response.headers["Cache-Control"]) == \
+        ("br", "no-store")
+    assert b"Sign out" in brotli.decompress(response.data) or \
+        "Đăng xuất".encode() in brotli.decompress(response.data)
+
+
+def test_the_stylesheet_is_compressed_and_still_answers_not_modified(client):
+    address = stylesheet_address(client)
+    response = client.get(address, headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    css = brotli.decompress(response.get_data())
+    assert b"body" in css and len(response.get_data()) < len(css) / 2
+    again = client.get(address, headers={"Accept-Encoding": "br",
+                                         "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    response.close()
+    again.close()
+
+
+def test_streamed_exports_and_pdfs_are_never_compressed(app, client, learners,
+                                                        bundled_catalog):
+    admin = learners.with_role("admin")
+    export = admin.get("/admin/audit.csv", headers={"Accept-Encoding": "gzip, br"})
+    assert export.status_code == 200 and export.is_streamed
+    assert export.headers.get("Content-Encoding") is None
+    assert export.get_data().startswith("\ufeff".encode())  # the plain CSV, BOM first
+    from lms.models import User
+    from lms.services import clock
+
+    learners.register(client, identifier="0912345678")
+    with app.app_context():
+        user = db.session.query(User).filter_by(role="learner").one()
+        issued = complete_through_the_record(
+            db.session, user, bundled_catalog, bundled_catalog.course("data-security"),
+            clock.now())
+        db.session.commit()
+        code = next(c.code for c in issued if c.kind == "course")
+    pdf = client.get(f"/me/certificates/{code}/vi.pdf", headers={"Accept-Encoding": "gzip, br"})
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.headers.get("Content-Encoding") is None
+    assert "Nguyễn Thị Dung" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
+# --- versioned static addresses ---------------------------------------------------------------
+
+def stylesheet_address(client) -> str:
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"',
+                     client.get("/").get_data(as_text=True)).group(1)
+
+
+def test_the_stylesheet_address_carries_its_content_hash_and_is_kept_a_year(client):
+    import hashlib
+
+    from lms.config import REPOSITORY_ROOT
+
+    address = stylesheet_address(client)
+    digest = hashlib.sha256((REPOSITORY_ROOT / "static" / "style.css").read_bytes()).hexdigest()
+    assert address == f"/static/style.css?v={digest[:12]}"
+    response = client.get(address)
+    assert response.cache_control.max_age == 365 * 24 * 3600
+    assert response.cache_control.immutable and response.cache_control.public
+    response.close()
+
+
+def test_an_unversioned_or_old_static_address_gets_a_short_cache(client):
+    for address in ("/static/style.css", "/static/style.css?v=0123456789ab"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert response.cache_control.max_age <= 3600 and not response.cache_control.immutable
+        response.close()
+
+
+def test_an_upgraded_stylesheet_gets_a_new_version(tmp_path):
+    from lms.static_files import content_hashes
+
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "style.css").write_text("body { color: black }")
+    before = content_hashes(str(tmp_path))
+    (tmp_path / "css" / "style.css").write_text("body { color: navy }")
+    after = content_hashes(str(tmp_path))
+    assert set(before) == set(after) == {"css/style.css"}
+    assert before["css/style.css"] != after["css/style.css"]
