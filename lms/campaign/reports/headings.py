@@ -1,11 +1,33 @@
-"""Export column headings in the reader's language; the files themselves: lms/export_files.py."""
+"""Export column headings and coded cells in the reader's language; the files themselves:
+lms/export_files.py."""
 from __future__ import annotations
 
+from typing import Iterable, Iterator
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.content import Catalog
 from lms.campaign.exports import Column
-from lms.campaign.reports.labels import AUDIENCE_LABELS
+from lms.campaign.reports.labels import AUDIENCE_LABELS, STATE_LABELS
+from lms.export_files import day_month_year
+
+UNIT_KIND_LABELS = {"province": _l("Province"), "commune": _l("Commune"), "ward": _l("Ward"),
+                    "unit": _l("Unit"), "group": _l("Group")}
+# Columns whose cells hold a code (citizen, ward, overdue) rather than what people read.
+CODED = {"audience": AUDIENCE_LABELS, "kind": UNIT_KIND_LABELS,
+         "assignment_status": STATE_LABELS}
+
+
+def readable_rows(columns: list[Column], rows: Iterable[list]) -> Iterator[list]:
+    """The rows with each coded cell in the reader's language."""
+    coded = [(index, CODED[column.key]) for index, column in enumerate(columns)
+             if column.key in CODED]
+    for row in rows:
+        for index, labels in coded:
+            if row[index] in labels:
+                row[index] = str(labels[row[index]])
+        yield row
 
 
 def heading(column: Column, catalog: Catalog, language: str) -> str:
@@ -23,5 +45,9 @@ def heading(column: Column, catalog: Catalog, language: str) -> str:
         "program_certified": _("%(program)s: certified", program=title),
         "audience_people": _("People: %(audience)s", audience=AUDIENCE_LABELS.get(
             column.subject, column.subject)),
+        "staff_number": _("Staff number"), "contact": _("Phone or email"),
     }
+    if column.key == "assignment_status":
+        return _("%(subject)s, due %(date)s: status", subject=title,
+                 date=day_month_year(column.due_on))
     return labels[column.key]
