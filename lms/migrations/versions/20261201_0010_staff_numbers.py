@@ -1,4 +1,4 @@
-"""staff numbers from the staff list; reminders: the outbox and opting out
+"""staff numbers from the staff list
 
 Revision ID: 0010
 Revises: 0008
