@@ -1,4 +1,4 @@
-"""Reminders of due dates; and who an assignment reaches, as reminders and exports count it."""
+"""Who an assignment reaches, as exports count it (and the reminders of due dates will)."""
 from __future__ import annotations
 
 

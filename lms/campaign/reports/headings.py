@@ -21,12 +21,13 @@ CODED = {"audience": AUDIENCE_LABELS, "kind": UNIT_KIND_LABELS,
 
 def readable_rows(columns: list[Column], rows: Iterable[list]) -> Iterator[list]:
     """The rows with each coded cell in the reader's language."""
-    coded = [(index, CODED[column.key]) for index, column in enumerate(columns)
-             if column.key in CODED]
+    # Each label translated once per export, not once per cell of a million rows.
+    coded = [(index, {code: str(label) for code, label in CODED[column.key].items()})
+             for index, column in enumerate(columns) if column.key in CODED]
     for row in rows:
         for index, labels in coded:
             if row[index] in labels:
-                row[index] = str(labels[row[index]])
+                row[index] = labels[row[index]]
         yield row
 
 
