@@ -1,9 +1,12 @@
-"""`flask` commands for trainers and operators."""
+"""`flask` commands for trainers and operators, speaking Vietnamese (English with LANG=en)."""
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 import click
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
@@ -14,6 +17,32 @@ from lms.content.imports import FORMATS, convert
 from lms.extensions import db
 from lms.campaign import snapshot, unit_import
 from lms.services import access, accounts, audit, clock, read_aloud
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+@lru_cache(maxsize=4)
+def _catalog(language: str) -> NullTranslations:
+    # The web's catalog (Flask-Babel's .mo files), read directly: `flask content check` runs
+    # without an app, and a command has no request to choose a language from.
+    return Translations.load(str(TRANSLATIONS), [language]) if language == "vi" \
+        else NullTranslations()
+
+
+def command_language() -> str:
+    """Vietnamese, unless LANG asks for English (LANG=en, en_US.UTF-8...)."""
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "vi"
+
+
+def _(message: str, **values) -> str:
+    text = _catalog(command_language()).gettext(message)
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, num: int, **values) -> str:
+    text = _catalog(command_language()).ngettext(singular, plural, num)
+    return text % {"num": num, **values}
+
 
 # A plain group: checking files needs no app (see the entry point in pyproject.toml).
 content_cli = click.Group("content", help="Check the courses, quizzes and certificates.")
@@ -37,14 +66,16 @@ def set_role(identifier: str, role: str, unit_code: str | None) -> None:
     except accounts.AccountError:
         user = None
     if user is None:
-        raise click.ClickException(f'no account has the phone number or email "{identifier}"')
+        raise click.ClickException(_('no account has the phone number or email "%(identifier)s"',
+                                     identifier=identifier))
     try:
         access.grant_role(db.session, user, role, unit_code, audit.Actor.command_line())
     except access.RoleError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    scope = f" of {unit_code}" if unit_code else ""
-    click.echo(f"{user.full_name} is now {role}{scope}")
+    click.echo(_("%(name)s is now %(role)s of %(unit)s.", name=user.full_name, role=role,
+                 unit=unit_code) if unit_code
+               else _("%(name)s is now %(role)s.", name=user.full_name, role=role))
 
 
 @reports_cli.command("refresh")
@@ -52,7 +83,7 @@ def refresh_reports() -> None:
     """Recount the reporting snapshot that dashboards read (run it every few minutes)."""
     made = snapshot.refresh(db.session, clock.today())
     db.session.commit()
-    click.echo(f"reporting snapshot refreshed in {made.seconds:.2f} s")
+    click.echo(_("reporting snapshot refreshed in %(seconds).2f s", seconds=made.seconds))
 
 
 @content_cli.command("check")
@@ -65,13 +96,15 @@ def check_content(strict: bool, content_dir: str | None) -> None:
     for problem in catalog.problems:
         click.echo(str(problem))
     for slug in sorted(catalog.withheld):
-        click.echo(f"courses/{slug}: this course has errors: learners can read it, but its quiz "
-                   "and certificate wait until they are fixed")
+        click.echo(_("courses/%(slug)s: this course has errors: learners can read it, but its "
+                     "quiz and certificate wait until they are fixed", slug=slug))
     errors, warnings = len(catalog.errors), len(catalog.warnings)
     lessons = sum(len(course.lessons) for course in catalog.courses)
-    click.echo(f"{len(catalog.courses)} courses, {lessons} lessons, "
-               f"{sum(1 for c in catalog.courses if c.quiz)} quizzes, "
-               f"{len(catalog.programs)} programs: {errors} errors, {warnings} warnings")
+    click.echo(_("%(courses)d courses, %(lessons)d lessons, %(quizzes)d quizzes, %(programs)d "
+                 "programs: %(errors)d errors, %(warnings)d warnings",
+                 courses=len(catalog.courses), lessons=lessons,
+                 quizzes=sum(1 for c in catalog.courses if c.quiz),
+                 programs=len(catalog.programs), errors=errors, warnings=warnings))
     if errors or (strict and warnings):
         raise SystemExit(1)
 
@@ -117,7 +150,8 @@ def import_questions(source: Path, course, lesson, source_format, output: Path |
     question was left out. An existing file is never overwritten.
     """
     if output and output.exists():
-        raise click.ClickException(f"{output} already exists: choose another -o or remove it")
+        raise click.ClickException(_("%(path)s already exists: choose another -o or remove it.",
+                                     path=output))
     result = convert(str(source), source.read_bytes(), course, lesson, source_format,
                      str(output) if output else None)
     for problem in result.problems:
@@ -127,7 +161,9 @@ def import_questions(source: Path, course, lesson, source_format, output: Path |
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(result.markdown, encoding="utf-8")
-        click.echo(f"{result.converted} questions written to {output}", err=True)
+        click.echo(ngettext("%(num)d question written to %(path)s",
+                            "%(num)d questions written to %(path)s", result.converted,
+                            path=output), err=True)
     else:
         click.echo(result.markdown, nl=False)
     if result.errors:
@@ -150,7 +186,8 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
     for problem in problems:
         click.echo(f"{csv_file}: {problem}", err=True)
     if problems:
-        click.echo(f"{len(problems)} problems: nothing was imported.", err=True)
+        click.echo(ngettext("%(num)d problem: nothing was imported.",
+                            "%(num)d problems: nothing was imported.", len(problems)), err=True)
         raise SystemExit(1)
     if dry_run:
         summary = unit_import.UnitImportSummary(len(plan.to_add), plan.to_rename, plan.unchanged)
@@ -158,8 +195,13 @@ def import_units(csv_file: Path, dry_run: bool) -> None:
         summary = unit_import.apply_unit_import(db.session, plan, audit.Actor.command_line())
         db.session.commit()
     for rename in summary.renamed:
-        click.echo(f'renamed {rename.code}: "{rename.old_name}" → "{rename.new_name}"')
-    click.echo(f"{summary}{' (dry run: nothing written)' if dry_run else ''}")
+        click.echo(_('renamed %(code)s: "%(old)s" → "%(new)s"', code=rename.code,
+                     old=rename.old_name, new=rename.new_name))
+    counts = _("%(added)d added, %(renamed)d renamed, %(unchanged)d unchanged",
+               added=summary.added, renamed=len(summary.renamed), unchanged=summary.unchanged)
+    if summary.counted:
+        counts += _(", %(counted)d expected counts updated", counted=summary.counted)
+    click.echo(_("%(counts)s (dry run: nothing written)", counts=counts) if dry_run else counts)
 
 
 @click.command("audit")

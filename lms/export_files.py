@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+import tempfile
 import unicodedata
 from datetime import date
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from lms.i18n import format_day
+# HR and reconciliation sheets want one date form whatever the language: 01/12/2026.
+DATE_FORMAT = "%d/%m/%Y"
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
+# Column widths, in characters, guessed from the first rows (write-only mode cannot measure
+# the whole sheet, and a million rows should not be read twice).
+WIDTH_SAMPLE_ROWS = 200
+MAX_WIDTH = 60
 
 # Excel only reads a CSV file as UTF-8 (and so shows Vietnamese) when it starts with a BOM.
 BOM = "\ufeff"
@@ -28,11 +38,15 @@ def as_text(value):
     """A CSV cell that opens as the text it is: a leading quote stops a formula."""
     if value is None:
         return ""
-    if isinstance(value, date):  # Vietnam's day, written as the reader's language writes it
-        return format_day(value)
+    if isinstance(value, date):  # Vietnam's day
+        return day_month_year(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def day_month_year(value: date) -> str:
+    return value.strftime(DATE_FORMAT)
 
 
 def attachment(filename: str) -> str:
@@ -60,26 +74,56 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
         yield take()
 
 
-def xlsx_bytes(header: list[str], rows: Iterable[list], title: str) -> bytes:
-    """A workbook written row by row (write-only mode keeps memory flat); dates stay dates."""
+def xlsx_file(header: list[str], rows: Iterable[list], title: str) -> IO[bytes]:
+    """A workbook written row by row into a temporary file (write-only mode keeps memory
+    flat, so a province's million rows never sit in memory), rewound to be streamed: a bold,
+    frozen header with filters, column widths from the first rows, real date cells."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE_FORBIDDEN.sub("-", title)[:31] or "-")
+    bold = Font(bold=True)
 
-    def cell(value):
+    def cell(value, font=None):
         if isinstance(value, date):  # a real date, shown day first
             dated = WriteOnlyCell(sheet, value)
-            dated.number_format = "dd/mm/yyyy"
+            dated.number_format = XLSX_DATE_FORMAT
             return dated
         # openpyxl stores any text starting with "=" as a formula; text must stay text.
         if not isinstance(value, str):
             return value
         text = WriteOnlyCell(sheet, value)
         text.data_type = "s"
+        if font:
+            text.font = font
         return text
 
-    sheet.append([cell(value) for value in header])
-    for row in rows:
+    rows = iter(rows)
+    first = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+    # Write-only sheets take their layout before the first row.
+    for index, name in enumerate(header, start=1):
+        longest = max([len(str(name))] + [_shown_length(row[index - 1]) for row in first])
+        sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.append([cell(value, bold) for value in header])
+    count = 1
+    for row in itertools.chain(first, rows):
         sheet.append([cell(value) for value in row])
-    output = io.BytesIO()
+        count += 1
+    # Written after the rows (write-only mode writes it at the end), so it spans them all.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count}"
+    output = tempfile.TemporaryFile()
     workbook.save(output)
-    return output.getvalue()
+    output.seek(0)
+    return output
+
+
+def _shown_length(value) -> int:
+    if value is None:
+        return 0
+    return 10 if isinstance(value, date) else len(str(value))
+
+
+def file_chunks(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """A file's bytes in pieces, then closes it (a temporary file is then deleted)."""
+    with file:
+        while piece := file.read(size):
+            yield piece

@@ -68,6 +68,9 @@ def database_url(request, tmp_path) -> str:
 def make_app(tmp_path, monkeypatch, database_url, bundled_catalog):
     """Builds an app on the test's database; extra settings override the defaults."""
     monkeypatch.setenv("LMS_INSTANCE_DIR", str(tmp_path / "instance"))
+    # Commands speak Vietnamese unless LANG is English; the tests read their English output
+    # (tests/test_cli_language.py runs them with LANG unset, and in Vietnamese).
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     apps = []
 
     def build(**settings):

@@ -50,8 +50,9 @@ class ActivateForm(FlaskForm):
                              description=_l("The one your unit's manager registered for you."),
                              render_kw={"autocomplete": "username", "autocapitalize": "off"})
     code = StringField(_l("Activation code"),
-                       validators=[DataRequired(_l("Please fill this in.")), Length(max=20)],
-                       description=_l("The 8 digits on the paper from your unit's manager."),
+                       validators=[DataRequired(_l("Please fill this in.")), Length(max=40)],
+                       description=_l("The 16 digits on the slip from your unit's manager "
+                                      "(older slips have 8)."),
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     password = PasswordField(_l("Choose a password"),
                              validators=[DataRequired(_l("Please fill this in."))],

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, exists, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog
-from lms.models import Certificate, OrgUnit, User
+from lms.models import Assignment, AssignmentPerson, Certificate, OrgUnit, User
 from lms.services import audit
 from lms.services.clock import vietnam_date
-from lms.services.record import valid_certificate
+from lms.services.record import assignment_state, valid_certificate
 from lms.campaign.audiences import AUDIENCES
 from lms.campaign.dashboard import Tally, unit_counts
+from lms.campaign.assignments import people_assigned
 from lms.campaign.scope import in_subtree
 
 # People are read this many at a time, so a 1,000,000-person export streams in constant memory.
@@ -26,28 +27,66 @@ CHUNK = 500
 class Column:
     key: str
     subject: str | None = None  # the course or program slug the column is about
+    due_on: date | None = None  # for an assignment's status: its due date
 
 
-def person_columns(catalog: Catalog) -> list[Column]:
+@dataclass(frozen=True)
+class Reaching:
+    """An assignment that reaches people of the export's units, as plain values: a streamed
+    export outlives the request's database objects."""
+    assignment_id: int
+    subject_kind: str
+    subject_slug: str
+    due_on: date
+    unit_path: str | None  # None: assigned to listed people
+
+
+def assignments_reaching(session: Session, prefix: str) -> list[Reaching]:
+    """Assignments of a unit at, above or below `prefix`, or of listed people in it."""
+    listed_here = exists().where(
+        AssignmentPerson.assignment_id == Assignment.id, AssignmentPerson.user_id == User.id,
+        User.org_unit_id == OrgUnit.id, in_subtree(prefix))
+    unit = OrgUnit.__table__.alias("assigned_unit")
+    query = (select(Assignment, unit.c.path).outerjoin(unit, unit.c.id == Assignment.org_unit_id)
+             .where(or_(and_(Assignment.org_unit_id.is_not(None),
+                             or_(unit.c.path.startswith(prefix, autoescape=True),
+                                 literal(prefix).startswith(unit.c.path))),
+                        listed_here))
+             .order_by(Assignment.due_on, Assignment.id))
+    return [Reaching(a.id, a.subject_kind, a.subject_slug, a.due_on, path)
+            for a, path in session.execute(query)]
+
+
+def national_phone(phone: str) -> str:
+    """ "+84912345678" as people and HR write it, "0912 345 678": with its spaces a
+    spreadsheet keeps it as text, leading zero included."""
+    digits = "0" + phone.removeprefix("+84") if phone.startswith("+84") else phone
+    return f"{digits[:4]} {digits[4:7]} {digits[7:]}" if len(digits) == 10 else digits
+
+
+def person_columns(catalog: Catalog, reaching: list[Reaching] = ()) -> list[Column]:
     return ([Column("name"), Column("unit_code"), Column("unit"), Column("position"),
-             Column("audience")]
+             Column("audience"), Column("staff_number"), Column("contact")]
             + [Column("course_completed", c.slug) for c in catalog.courses]
             + [column for p in catalog.programs
-               for column in (Column("certificate_code", p.slug), Column("certified_on", p.slug))])
+               for column in (Column("certificate_code", p.slug), Column("certified_on", p.slug))]
+            + [Column("assignment_status", r.subject_slug, r.due_on) for r in reaching])
 
 
 def person_rows(session: Session, prefix: str, catalog: Catalog, today_: date,
-                chunk: int = CHUNK) -> Iterator[list]:
+                chunk: int = CHUNK, reaching: list[Reaching] = ()) -> Iterator[list]:
     """One row per person in the subtree, in unit then name order, as `person_columns` says.
 
     Completion is the record's (services/record.py): a valid course certificate, dated by
-    its Vietnam day of issue; the same for programs, with the certificate's code.
+    its Vietnam day of issue; the same for programs, with the certificate's code. An
+    assignment's status is the record's assignment_state; empty where it does not reach.
     """
     people = (select(User.id, User.full_name, OrgUnit.code, OrgUnit.name, User.position,
-                     User.audience)
+                     User.audience, User.staff_number, User.phone, User.email, OrgUnit.path)
               .join(OrgUnit, OrgUnit.id == User.org_unit_id).where(in_subtree(prefix))
               .order_by(OrgUnit.path, User.full_name, User.id)
               .execution_options(yield_per=chunk))
+    assigned = [session.get(Assignment, r.assignment_id) for r in reaching]
     for partition in session.execute(people).partitions():
         ids = [row[0] for row in partition]
         held = {(user_id, kind, slug): (code, issued) for user_id, kind, slug, code, issued in
@@ -59,14 +98,25 @@ def person_rows(session: Session, prefix: str, catalog: Catalog, today_: date,
                                          today_),
                        valid_certificate(Certificate, Certificate.user_id, "program", None,
                                          today_))))}
-        for user_id, name, unit_code, unit_name, position, audience in partition:
-            row = [name, unit_code, unit_name, position or "", audience]
+        # Who each assignment reaches among these people: the one rule, audience included.
+        reached = [set(session.scalars(people_assigned(assignment, catalog)
+                                       .where(User.id.in_(ids)))) for assignment in assigned]
+        for (user_id, name, unit_code, unit_name, position, audience, staff_number, phone,
+             email, path) in partition:
+            row = [name, unit_code, unit_name, position or "", audience, staff_number or "",
+                   national_phone(phone) if phone else email or ""]
             for course in catalog.courses:
                 _code, issued = held.get((user_id, "course", course.slug), (None, None))
                 row.append(vietnam_date(issued) if issued else None)
             for program in catalog.programs:
                 code, issued = held.get((user_id, "program", program.slug), (None, None))
                 row += [code or "", vietnam_date(issued) if issued else None]
+            for r, people in zip(reaching, reached):
+                if user_id in people:
+                    done = (user_id, r.subject_kind, r.subject_slug) in held
+                    row.append(assignment_state(done, r.due_on, today_))
+                else:
+                    row.append("")
             yield row
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from lms.campaign.staff_sheet import Column, StaffRow, StaffSheet, header_key
-from lms.campaign.activation import NOT_ACTIVATED, issue_activation_code, needs_code
+from lms.campaign.activation import (AUDIENCE, NOT_ACTIVATED, activation_key, issue_activation_code,
+                                     needs_code, shown_code)
 
 import hashlib
 import json
@@ -17,9 +18,6 @@ from sqlalchemy.orm import Session, selectinload
 from lms.models import OrgUnit, User
 from lms.services import access, audit
 from lms.services.accounts import (AccountError, Identifier, end_all_sessions, parse_identifier)
-
-
-AUDIENCE = "civil-servant"
 
 
 LOST_LEADING_ZERO = re.compile(r"^[35789]\d{8}$")
@@ -67,7 +65,17 @@ class StaffPlan:
 
     @property
     def ok(self) -> bool:
-        return bool(self.rows) and not self.has_problems and not self.undecided
+        return self.ready()
+
+    def ready(self, leave_out_problems: bool = False) -> bool:
+        """Whether it can be applied; with `leave_out_problems`, the rows with a problem are
+        left out (one bad row need not hold back 500 good ones)."""
+        return (bool(self.rows) and not self.undecided
+                and (leave_out_problems or not self.has_problems))
+
+    @property
+    def left_out(self) -> list[PlannedRow]:
+        return [row for row in self.rows if row.problems]
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -88,7 +96,7 @@ class IssuedCode:
     full_name: str
     identifier: str  # as written in the file, which is how the person knows it
     unit_name: str
-    code: str  # "1234 5678"
+    code: str  # "1234 5678 9012 3456"
     expires_at: datetime
 
 
@@ -139,6 +147,8 @@ def plan_staff_import(session: Session, sheet: StaffSheet, uploader: User,
             problems.append(RowProblem("full_name", "too-long", {"limit": 200}))
         if len(row.position) > 200:
             problems.append(RowProblem("position", "too-long", {"limit": 200}))
+        if len(row.staff_number) > 50:
+            problems.append(RowProblem("staff_number", "too-long", {"limit": 50}))
         unit = units.get(row.unit_code)
         if not row.unit_code:
             problems.append(RowProblem("unit_code", "empty-unit"))
@@ -184,6 +194,19 @@ def _accounts(session: Session, identifiers: list[Identifier]) -> dict[Identifie
     return found
 
 
+def _unit_paths(session: Session, ids: set[int]) -> dict[int, str]:
+    return dict(session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(ids)))
+                .all()) if ids else {}
+
+
+def _users(session: Session, ids: list[int]) -> dict[int, User]:
+    found = {}
+    for start in range(0, len(ids), 500):
+        found.update({user.id: user for user in session.scalars(
+            select(User).where(User.id.in_(ids[start:start + 500])))})
+    return found
+
+
 def conflicts_of(user: User, row: StaffRow, identifier: Identifier) -> tuple[str, ...]:
     """Why an existing account may belong to someone else than the person on this row."""
     proven = user.phone_proven_at if identifier.kind == "phone" else user.email_proven_at
@@ -210,6 +233,8 @@ def _planned_row(row: StaffRow, problems: list[RowProblem], unit: OrgUnit | None
     changes = tuple(name for name, differs in (
         ("unit", user.org_unit_id != unit.id),
         ("position", (user.position or "") != row.position),
+        # An empty cell, or no such column, leaves the number HR gave before.
+        ("staff_number", bool(row.staff_number) and user.staff_number != row.staff_number),
         ("audience", user.audience != AUDIENCE),
         ("code", takeover or needs_code(user, now)),
         ("takeover", takeover)) if differs)
@@ -226,37 +251,50 @@ def _planned_row(row: StaffRow, problems: list[RowProblem], unit: OrgUnit | None
 
 
 def apply_staff_import(session: Session, plan: StaffPlan, actor: audit.Actor,
-                       now: datetime | None = None) -> list[IssuedCode]:
-    """Creates and updates the accounts of a valid plan; returns the new codes, in clear, once."""
-    if not plan.ok:
+                       now: datetime | None = None,
+                       leave_out_problems: bool = False) -> list[IssuedCode]:
+    """Creates and updates the accounts of a valid plan (or of its valid rows, with
+    `leave_out_problems`); returns the new codes, in clear, once."""
+    if not plan.ready(leave_out_problems):
         raise ValueError("a plan with problems cannot be applied")
     now = now or datetime.now(timezone.utc)
+    key = activation_key()
+    rows = [row for row in plan.rows if row.action in ("create", "update")]
+    # A province's file is 1,000 rows: read what it needs in a few queries, flush once.
+    paths = _unit_paths(session, {row.unit_id for row in rows})
+    existing = _users(session, [row.user_id for row in rows if row.user_id])
+    applied = []
+    with session.no_autoflush:
+        for row in rows:
+            if row.action == "create":
+                user = User(full_name=row.source.full_name, password_hash=NOT_ACTIVATED,
+                            session_token=secrets.token_hex(16),
+                            **{row.identifier.kind: row.identifier.value})
+                session.add(user)
+            else:
+                user = existing[row.user_id]
+            if "takeover" in row.changes:  # now the account of the person on the list
+                user.password_hash, user.full_name = NOT_ACTIVATED, row.source.full_name
+                end_all_sessions(user)
+            user.org_unit_id, user.audience = row.unit_id, AUDIENCE
+            user.position = row.source.position or None
+            user.staff_number = row.source.staff_number or user.staff_number
+            applied.append((row, user))
+    session.flush()  # the new accounts get their ids, which the audit entries name
     issued = []
-    for row in plan.rows:
-        if row.action in ("unchanged", "skipped"):
-            continue
-        if row.action == "create":
-            user = User(full_name=row.source.full_name, password_hash=NOT_ACTIVATED,
-                        session_token=secrets.token_hex(16),
-                        **{row.identifier.kind: row.identifier.value})
-            session.add(user)
-        else:
-            user = session.get(User, row.user_id)
-        if "takeover" in row.changes:  # now the account of the person on the list
-            user.password_hash, user.full_name = NOT_ACTIVATED, row.source.full_name
-            end_all_sessions(user)
-        user.org_unit_id, user.audience = row.unit_id, AUDIENCE
-        user.position = row.source.position or None
-        session.flush()
+    for row, user in applied:
         audit.record(session, actor, "staff-imported", subject=user, now=now,
+                     unit_path=paths[row.unit_id],
                      details={"action": row.action, "unit": row.unit_name,
-                              "position": user.position, "decided": list(row.conflicts),
+                              "position": user.position, "staff_number": user.staff_number,
+                              "decided": list(row.conflicts),
                               "takeover": "takeover" in row.changes})
         if row.issue_code:
-            code = issue_activation_code(user, now)
+            code = issue_activation_code(user, now, key)
             issued.append(IssuedCode(user.full_name, row.source.identifier, row.unit_name,
-                                     f"{code[:4]} {code[4:]}", user.activation_expires_at))
+                                     shown_code(code), user.activation_expires_at))
             audit.record(session, actor, "activation-code-issued", subject=user, now=now,
+                         unit_path=paths[row.unit_id],
                          details={"expires_at": user.activation_expires_at.isoformat()})
     session.flush()
     return issued

@@ -11,7 +11,7 @@ import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 
 from lms.campaign.unit_import import clean
@@ -28,15 +28,14 @@ MAX_PACKING_RATIO = 100  # spreadsheet XML packs about 5-20 times; a zip bomb, 1
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 # Only the first columns are read: the four a staff list needs sit among them.
 MAX_COLUMNS = 64
-# Each new person's code is hashed with Argon2 (about 20 ms): 1,000 rows stay well within
-# a request's time.
+# A province imports its staff in files of this size; confirming one takes about a second
+# (benchmarks/staff_import.py).
 MAX_ROWS = 1000
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in office sheets
 MAX_RECORDS = 20 * MAX_ROWS  # blank lines included: a sheet formatted down to row 1,048,576
-CODE_VALID_FOR = timedelta(days=30)
-AUDIENCE = "civil-servant"
-NOT_ACTIVATED = "!"
 FIELDS = ("full_name", "identifier", "unit_code", "position")
+# Optional: HR's own number for the person, which tells two "Nguyễn Văn Thành" apart.
+OPTIONAL_FIELDS = ("staff_number",)
 # Header names as people write them, compared without accents, case, spaces or underscores.
 HEADER_NAMES = {
     "full_name": ("full name", "name", "ho va ten", "ho ten"),
@@ -44,6 +43,8 @@ HEADER_NAMES = {
                    "so dien thoai", "dien thoai", "sdt", "email hoac so dien thoai"),
     "unit_code": ("unit code", "ma don vi", "ma dv"),
     "position": ("position", "chuc vu", "chuc danh"),
+    "staff_number": ("staff number", "personal number", "employee number", "ma can bo",
+                     "ma so can bo", "so hieu can bo", "ma nhan vien", "ma ca nhan"),
 }
 # Excel stores 0912345678 typed in a number cell as 912345678.
 
@@ -63,6 +64,7 @@ class StaffRow:
     identifier: str
     unit_code: str
     position: str
+    staff_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,7 @@ def _sheet(table: list[list[str]]) -> StaffSheet:
             raise StaffFileError("too-many-rows", limit=MAX_ROWS)
         cells = {name: clean(record[position]) if position < len(record) else ""
                  for name, position in found.items()}
+        cells.setdefault("staff_number", "")
         rows.append(StaffRow(number, **cells))
     if not rows:
         raise StaffFileError("no-rows")
@@ -230,8 +233,8 @@ def encode_sheet(sheet: StaffSheet) -> str:
     """Compact text for a hidden form field; the confirmation checks everything again."""
     payload = {"columns": {name: [column.letter, column.header]
                            for name, column in sheet.columns.items()},
-               "rows": [[row.row, row.full_name, row.identifier, row.unit_code, row.position]
-                        for row in sheet.rows]}
+               "rows": [[row.row, row.full_name, row.identifier, row.unit_code, row.position,
+                         row.staff_number] for row in sheet.rows]}
     packed = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return base64.urlsafe_b64encode(packed).decode("ascii")
 
@@ -245,6 +248,8 @@ def decode_sheet(text: str) -> StaffSheet:
             raise ValueError("too big")
         payload = json.loads(unpacked)
         columns = {name: Column(*payload["columns"][name]) for name in FIELDS}
+        columns.update({name: Column(*payload["columns"][name]) for name in OPTIONAL_FIELDS
+                        if name in payload["columns"]})
         rows = tuple(StaffRow(int(number), *map(str, cells))
                      for number, *cells in payload["rows"][:MAX_ROWS])
     except (ValueError, TypeError, KeyError, OverflowError, zlib.error, binascii.Error,

@@ -72,12 +72,7 @@ class UnitImportSummary:
     added: int
     renamed: tuple[Rename, ...]
     unchanged: int
-    counted: int = 0
-
-    def __str__(self) -> str:
-        counts = f", {self.counted} expected counts updated" if self.counted else ""
-        return (f"{self.added} added, {len(self.renamed)} renamed, {self.unchanged} unchanged"
-                + counts)
+    counted: int = 0  # units whose expected counts changed
 
 
 def clean(value: str | None) -> str:

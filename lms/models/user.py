@@ -33,6 +33,8 @@ class User(UserMixin, Base):
     # citizen or civil-servant: which certification programs and targets the person counts for.
     audience: Mapped[str] = mapped_column(String(20), default="citizen", server_default="citizen")
     position: Mapped[str | None] = mapped_column(String(200))
+    # HR's staff or personal number, from the staff list: tells namesakes apart in exports.
+    staff_number: Mapped[str | None] = mapped_column(String(50))
     # Managers and organisers see this unit and every unit below it, nothing else.
     scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     # Imported staff activate their account themselves with a one-time code.

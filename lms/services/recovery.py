@@ -21,7 +21,7 @@ from lms.services import access, audit, passwords
 from lms.services.accounts import (AccountError, account_typed, check_new_password,
                                    end_all_sessions, find_account, parse_identifier)
 from lms.services.clock import aware
-from lms.campaign.activation import NOT_ACTIVATED, issue_activation_code
+from lms.campaign.activation import NOT_ACTIVATED, issue_activation_code, shown_code
 
 SENT_VALID_FOR = timedelta(minutes=15)
 PRINTED_VALID_FOR = timedelta(hours=1)
@@ -173,7 +173,7 @@ def assist(session: Session, staff: User, person: User, actor: audit.Actor,
                      details={"expires_at": person.activation_expires_at.isoformat(),
                               "reissued": True})
         return "activation", IssuedCode(person, person.phone or person.email,
-                                        f"{code[:4]} {code[4:]}", person.activation_expires_at)
+                                        shown_code(code), person.activation_expires_at)
     issued = _issue(session, person, RESET, person.phone or person.email, now, digits=8,
                     valid_for=PRINTED_VALID_FOR, issued_by=staff.id)
     audit.record(session, actor, "reset-code-issued", subject=person, now=now,

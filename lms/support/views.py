@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, logout_user
 from lms import limits
 from lms.account_messages import send_code
 from lms.auth.access import current_actor, role_required
-from lms.export_files import attachment, csv_lines, xlsx_bytes
+from lms.export_files import attachment, csv_lines, file_chunks, xlsx_file
 from lms.extensions import db, limiter
 from lms.issuing import public_url
 from lms.models import User
@@ -393,7 +393,7 @@ def report_file(fmt: str):
     if fmt == "csv":
         return Response(csv_lines(header, rows), headers=headers,
                         content_type="text/csv; charset=utf-8")
-    return Response(xlsx_bytes(header, rows, f"support-{code}"), headers=headers,
+    return Response(file_chunks(xlsx_file(header, rows, f"support-{code}")), headers=headers,
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -46,6 +46,7 @@ def test_sign_up_read_every_lesson_fail_then_pass_the_quiz(
     visited = []
 
     def check(name):
+        page.wait_for_load_state()  # a click's navigation may still be under way
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
         assert page.locator("html").get_attribute("lang") == language
         assert_accessible(page)

@@ -15,7 +15,7 @@ from lms.catalog import current_catalog
 from lms.extensions import db
 from lms.i18n import select_language
 from lms.models import OrgUnit
-from lms.export_files import attachment, csv_lines, xlsx_bytes
+from lms.export_files import attachment, csv_lines, file_chunks, xlsx_file
 from lms.campaign.reports import headings
 from lms.campaign.reports.forms import AssignmentForm, TargetForm, UnitForm
 from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS, \
@@ -23,6 +23,7 @@ from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS
 from lms.campaign import (assignments, charts, dashboard, errors, exports, scope, snapshot,
                           targets, unit_changes)
 from lms.services import clock
+from lms.support.figures import figures as support_figures
 from lms.services.access import REPORT_ROLES, scope_path
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -94,7 +95,8 @@ def dashboard_page(unit: OrgUnit | None):
         arrange=dashboard.arrange, trail=scope.trail(db.session, current_user, unit),
         report=dashboard.dashboard(db.session, unit, catalog, today, fresh),
         assigned=assignments.summaries(db.session, unit.path if unit else "", catalog, today,
-                                       snapshot=fresh))
+                                       snapshot=fresh),
+        support=support_figures(db.session, unit.path if unit else ""))
 
 
 @bp.get("/")
@@ -116,20 +118,25 @@ def unit(code: str):
 @role_required(*REPORT_ROLES)
 def export(code: str, what: str, fmt: str):
     unit, catalog, language = unit_or_404(code), current_catalog(), select_language()
-    columns, rows = (
-        (exports.person_columns(catalog), exports.person_rows)
-        if what == "people" else (exports.unit_columns(catalog), exports.unit_rows))
+    today = clock.today()
+    if what == "people":
+        reaching = exports.assignments_reaching(db.session, unit.path)
+        columns = exports.person_columns(catalog, reaching)
+        rows = exports.person_rows(db.session, unit.path, catalog, today, reaching=reaching)
+    else:
+        columns = exports.unit_columns(catalog)
+        rows = exports.unit_rows(db.session, unit.path, catalog, today)
     header = [headings.heading(column, catalog, language) for column in columns]
     exports.record_export(db.session, current_actor(), unit.code, unit.path, what, fmt)
     db.session.commit()  # the trace is kept even if the download is cut short
-    data = rows(db.session, unit.path, catalog, clock.today())
+    data = headings.readable_rows(columns, rows)
     filename = f"{unit.code}-{what}-{clock.today().isoformat()}.{fmt}"
     headers = {"Content-Disposition": attachment(filename)}
     if fmt == "csv":
         return Response(stream_with_context(csv_lines(header, data)),
                         mimetype="text/csv", headers=headers,
                         content_type="text/csv; charset=utf-8")
-    return Response(xlsx_bytes(header, data, unit.code), headers=headers,
+    return Response(file_chunks(xlsx_file(header, data, unit.code)), headers=headers,
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SearchField
+from wtforms import BooleanField, HiddenField, SearchField
 from wtforms.validators import Length
 
 from lms.campaign.staff_import import RowProblem
@@ -16,6 +16,7 @@ FIELD_NAMES = {
     "identifier": _l("phone or email"),
     "unit_code": _l("unit code"),
     "position": _l("position"),
+    "staff_number": _l("staff number"),
 }
 
 FILE_ERRORS = {
@@ -67,6 +68,7 @@ ROW_ERRORS = {
 CHANGES = {
     "unit": _l("unit"),
     "position": _l("position"),
+    "staff_number": _l("staff number"),
     "audience": _l("counted as a civil servant"),
     "code": _l("new activation code"),
     "takeover": _l("whoever signed up with this number loses the account"),
@@ -109,8 +111,8 @@ def changes_message(changes: tuple[str, ...]) -> str:
 class ImportForm(FlaskForm):
     file = FileField(_l("Staff list (Excel .xlsx or CSV)"),
                      validators=[FileRequired(_l("Choose the file to import."))],
-                     description=_l("Columns: full name, phone or email, unit code, position. "
-                                    "At most %(rows)d people and %(megabytes)d MB per file.",
+                     description=_l("Columns: full name, phone or email, unit code, position, "
+                                    "and if you have it, staff number. At most %(rows)d people and %(megabytes)d MB per file.",
                                     rows=MAX_ROWS, megabytes=MAX_FILE_BYTES // (1024 * 1024)),
                      render_kw={"accept": ACCEPTED_TYPES})
 
@@ -118,6 +120,13 @@ class ImportForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     sheet = HiddenField()
     digest = HiddenField()
+    # Set by the "import the rows without problems" button, never rendered as a field.
+    leave_out = BooleanField()
+
+
+class SlipsForm(FlaskForm):
+    """The codes just issued, sealed by the server, to draw as printable slips."""
+    slips = HiddenField()
 
 
 ASSIST_ERRORS = {

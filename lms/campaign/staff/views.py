@@ -1,7 +1,8 @@
 """Importing civil servants and activating their accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import (Blueprint, abort, current_app, make_response, render_template, request,
+                   url_for)
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -9,10 +10,11 @@ from lms.auth.access import current_actor, role_required
 from lms.errors import render_error
 from lms.extensions import db
 from lms.models import User
-from lms.campaign import staff_import, staff_sheet
+from lms.campaign import slips, staff_import, staff_sheet
 from lms.campaign.staff.forms import (ASSIST_ERRORS, AssistForm, ConfirmForm, FindPersonForm,
-                                      ImportForm, changes_message, conflict_message,
+                                      ImportForm, SlipsForm, changes_message, conflict_message,
                                       file_error_message, row_problem_message)
+from lms.issuing import public_url
 from lms.campaign.staff_import import StaffPlan
 from lms.campaign.staff_sheet import MAX_FILE_BYTES, StaffFileError, StaffSheet
 from lms.services import clock, recovery
@@ -77,20 +79,48 @@ def confirm_import():
     except StaffFileError:
         abort(400)
     decisions = staff_import.parse_decisions(request.form.items())
+    leave_out = form.leave_out.data
     plan = staff_import.plan_staff_import(db.session, sheet, current_user, decisions=decisions)
-    if plan.digest != form.digest.data or plan.has_problems:
+    if plan.digest != form.digest.data or (plan.has_problems and not leave_out):
         return plan_page(plan, sheet, changed=True), 409
-    if not plan.ok:  # a choice left unmade: ask again, keeping the ones made
+    if not plan.ready(leave_out):  # a choice left unmade: ask again, keeping the ones made
         return plan_page(plan, sheet, decisions=decisions, asked=True), 422
     try:
-        issued = staff_import.apply_staff_import(db.session, plan, current_actor())
+        issued = staff_import.apply_staff_import(db.session, plan, current_actor(),
+                                                 leave_out_problems=leave_out)
         db.session.commit()
     except IntegrityError:  # someone imported the same people at the same moment
         db.session.rollback()
         plan = staff_import.plan_staff_import(db.session, sheet, current_user,
                                               decisions=decisions)
         return plan_page(plan, sheet, changed=True), 409
-    return render_template("staff/codes.html", plan=plan, issued=issued)
+    return render_template("staff/codes.html", plan=plan, issued=issued,
+                           slips_form=slips_form(slips.slips_of(issued)),
+                           row_problem_message=row_problem_message)
+
+
+def slips_form(issued: list[slips.Slip]) -> SlipsForm:
+    return SlipsForm(slips=slips.seal(issued, current_app.config["SECRET_KEY"]))
+
+
+@bp.post("/slips.pdf")
+@role_required(*STAFF_ROLES)
+def activation_slips():
+    """The codes just shown, as an A4 sheet of cut-out slips with a QR code to activate."""
+    form = SlipsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        issued = slips.unseal(form.slips.data, current_app.config["SECRET_KEY"])
+    except ValueError:
+        abort(400)
+    address = public_url() + url_for("auth.activate")
+    html = render_template("staff/slips_pdf.html", slips=issued, address=address,
+                           qr=slips.qr_code(address))
+    response = make_response(slips.slips_pdf(html))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'attachment; filename="activation-slips.pdf"'
+    return response
 
 
 @bp.get("/people")
@@ -120,4 +150,7 @@ def assist_person(user_id: int):
                                found=None, assist=AssistForm(),
                                error=ASSIST_ERRORS[error.code]), 403
     db.session.commit()
-    return render_template("staff/assist_code.html", kind=kind, issued=issued, person=person)
+    slip = slips.Slip(person.full_name, issued.target, person.org_unit.name if person.org_unit
+                      else "", issued.code, issued.expires_at)
+    return render_template("staff/assist_code.html", kind=kind, issued=issued, person=person,
+                           slips_form=slips_form([slip]) if kind == "activation" else None)
