@@ -95,7 +95,7 @@ def test_junk_query_strings_share_one_cached_page(app):
     assert len(pages) == 1
     with app.app_context():
         keys = [k for k in cache.cache._cache if "what-is-ai" in k]
-    assert keys == ["page/vi//courses/ai-basics/what-is-ai/"]
+    assert len(keys) == 1 and keys[0].endswith("/courses/ai-basics/what-is-ai/")
 
 
 def test_gunicorn_reloads_content_on_hup_without_dropping_a_request(tmp_path, editable):

@@ -211,8 +211,8 @@ def test_a_manager_imports_staff_who_then_activate_their_accounts(
 
     page.get_by_role("button", name="Nhập những người này").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mã kích hoạt"
-    codes = {row.locator("td").nth(1).inner_text(): row.locator(".code").inner_text()
-             for row in page.locator(".data-table tbody tr").all()}
+    codes = {card.locator(".slip-who").inner_text().split(" · ")[0]:
+             card.locator(".code").inner_text() for card in page.locator(".slip-card").all()}
     assert len(codes) == 2
     check(page, "activation codes")
     screenshot(page, "staff-codes-phone")
