@@ -488,9 +488,11 @@ STRINGS_BOMB = crafted_xlsx(HEADER_ROW + PERSON_ROW, extra={
 def refused_quickly(app, data: bytes) -> str:
     client = signed_in(app)
     before = people(app)
-    started = time.process_time()
+    # This thread's CPU alone (the test client runs the request here): other threads of the
+    # test process, such as a browser test's server, must not count.
+    started = time.thread_time()
     page = upload(client, data, "staff.xlsx")
-    cpu = time.process_time() - started
+    cpu = time.thread_time() - started
     assert page.status_code == 422 and cpu < 1.0, cpu
     assert people(app) == before
     return page.get_data(as_text=True)
