@@ -261,6 +261,7 @@ def test_two_people_in_a_row_on_a_shared_device_the_second_sees_nothing_of_the_f
     assert "Trần Văn Bình" in device.get("/me/").get_data(as_text=True)
     response = device.post("/support/device/done")
     assert response.status_code == 302 and response.location.endswith("/support/device")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'  # saved pages too
     assert device.get("/me/").status_code == 302
     login = device.get("/login").get_data(as_text=True)
     assert "0912 111 222" not in login and "Trần Văn Bình" not in login

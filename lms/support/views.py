@@ -468,7 +468,11 @@ def device_done():
     sign_out()
     session.clear()
     flash(_("Thank you! You are signed out. The next person can start."))
-    return redirect(url_for("support.device"))
+    response = redirect(url_for("support.device"))
+    # The browser forgets what this person saved for offline use and what waits to be sent
+    # (the service worker's caches, local storage); the device's own cookie stays.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.get("/device/idle.css")
