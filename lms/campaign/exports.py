@@ -38,7 +38,6 @@ class Reaching:
     subject_kind: str
     subject_slug: str
     due_on: date
-    unit_path: str | None  # None: assigned to listed people
 
 
 def assignments_reaching(session: Session, prefix: str) -> list[Reaching]:
@@ -47,14 +46,14 @@ def assignments_reaching(session: Session, prefix: str) -> list[Reaching]:
         AssignmentPerson.assignment_id == Assignment.id, AssignmentPerson.user_id == User.id,
         User.org_unit_id == OrgUnit.id, in_subtree(prefix))
     unit = OrgUnit.__table__.alias("assigned_unit")
-    query = (select(Assignment, unit.c.path).outerjoin(unit, unit.c.id == Assignment.org_unit_id)
+    query = (select(Assignment).outerjoin(unit, unit.c.id == Assignment.org_unit_id)
              .where(or_(and_(Assignment.org_unit_id.is_not(None),
                              or_(unit.c.path.startswith(prefix, autoescape=True),
                                  literal(prefix).startswith(unit.c.path))),
                         listed_here))
              .order_by(Assignment.due_on, Assignment.id))
-    return [Reaching(a.id, a.subject_kind, a.subject_slug, a.due_on, path)
-            for a, path in session.execute(query)]
+    return [Reaching(a.id, a.subject_kind, a.subject_slug, a.due_on)
+            for a in session.scalars(query)]
 
 
 def national_phone(phone: str) -> str:
@@ -82,7 +81,7 @@ def person_rows(session: Session, prefix: str, catalog: Catalog, today_: date,
     assignment's status is the record's assignment_state; empty where it does not reach.
     """
     people = (select(User.id, User.full_name, OrgUnit.code, OrgUnit.name, User.position,
-                     User.audience, User.staff_number, User.phone, User.email, OrgUnit.path)
+                     User.audience, User.staff_number, User.phone, User.email)
               .join(OrgUnit, OrgUnit.id == User.org_unit_id).where(in_subtree(prefix))
               .order_by(OrgUnit.path, User.full_name, User.id)
               .execution_options(yield_per=chunk))
@@ -102,7 +101,7 @@ def person_rows(session: Session, prefix: str, catalog: Catalog, today_: date,
         reached = [set(session.scalars(people_assigned(assignment, catalog)
                                        .where(User.id.in_(ids)))) for assignment in assigned]
         for (user_id, name, unit_code, unit_name, position, audience, staff_number, phone,
-             email, path) in partition:
+             email) in partition:
             row = [name, unit_code, unit_name, position or "", audience, staff_number or "",
                    national_phone(phone) if phone else email or ""]
             for course in catalog.courses:
