@@ -3,6 +3,7 @@ once for everyone in the same state (only the form token personal), compressed p
 static files under versioned addresses cached for a year."""
 import gzip
 import io
+import json
 import re
 from contextlib import contextmanager
 
@@ -63,6 +64,8 @@ def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app
     app = make_app()
     learners.app = app
     first, second = learners.register(), learners.register()
+    for client in (first, second):
+        client.get("/")  # the welcome message is shown: the pages after it may be shared
     app.config["WTF_CSRF_ENABLED"] = True  # from here on, as in production
     page = first.get(LESSON).get_data(as_text=True)
     other = second.get(LESSON).get_data(as_text=True)
@@ -78,6 +81,33 @@ def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app
     # Signing out still works from the shared page's footer.
     assert first.post("/logout", data={"csrf_token": form_token(done)}).status_code == 302
     assert "Bạn đã học xong bài này" not in first.get(LESSON).get_data(as_text=True)
+
+
+def signed_in_id(page: str):
+    """Who the page's scripts think is signed in (offline.js files queued marks under it)."""
+    texts = re.search(r'<script type="application/json" id="script-texts">(.*?)</script>', page,
+                      re.S).group(1)
+    return json.loads(texts)["user"]
+
+
+def user_id(app, phone: str) -> int:
+    from lms.services import accounts
+
+    with app.app_context():
+        return accounts.find_account(db.session, accounts.parse_identifier(phone)).id
+
+
+def test_a_shared_lesson_page_names_each_reader_as_themselves(app, learners):
+    first, second = learners.register(), learners.register()
+    for client in (first, second):
+        client.get("/")  # the welcome message is shown: the pages after it may be shared
+    first_page = first.get(LESSON).get_data(as_text=True)  # rendered, and kept for both
+    second_page = second.get(LESSON).get_data(as_text=True)
+    assert user_id(app, "0912 000 001") != user_id(app, "0912 000 002")
+    assert signed_in_id(first_page) == user_id(app, "0912 000 001")
+    assert signed_in_id(second_page) == user_id(app, "0912 000 002")
+    assert signed_in_id(app.test_client().get(LESSON).get_data(as_text=True)) is None
+    assert "signed-in-" not in first_page + second_page
 
 
 def test_a_device_signed_out_elsewhere_is_signed_out_on_the_next_lesson_page(app, learners):

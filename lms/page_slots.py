@@ -1,0 +1,49 @@
+"""Each person's own values in a page: templates write slots for the form token and for who is
+signed in, and every HTML response gets this request's values put in as it is sent.
+
+So a page rendered once and shared by everyone in the same state (lms/learn/views.py) never
+carries the form token or the account of the person it was first rendered for.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import Flask, Response
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+# Random per process, so no content can contain them.
+FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
+SIGNED_IN_SLOT = f"signed-in-{secrets.token_hex(16)}"
+# The signed-in person's id goes into the page's JSON (base.html's script texts) as a string,
+# quoted; what replaces it is a JSON number, or null.
+_TOKEN = FORM_TOKEN_SLOT.encode()
+_SIGNED_IN = json.dumps(SIGNED_IN_SLOT).encode()
+
+
+_SLOTS = {"csrf_token": lambda: FORM_TOKEN_SLOT, "signed_in_user": lambda: SIGNED_IN_SLOT}
+
+
+def fill_slots(response: Response) -> Response:
+    if response.is_streamed or response.direct_passthrough or response.mimetype != "text/html":
+        return response
+    body = response.get_data()
+    filled = body
+    if _TOKEN in filled:
+        filled = filled.replace(_TOKEN, generate_csrf().encode())
+    if _SIGNED_IN in filled:
+        who = current_user.id if current_user.is_authenticated else None
+        filled = filled.replace(_SIGNED_IN, json.dumps(who).encode())
+    if filled is not body:
+        response.set_data(filled)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    # After CSRFProtect.init_app, whose csrf_token() this replaces in templates. (A form's own
+    # hidden field, form.csrf_token, still writes the real token: forms are never shared.)
+    app.jinja_env.globals.update(_SLOTS)
+    app.context_processor(lambda: _SLOTS)  # Flask-WTF puts its csrf_token() here too
+    # After Flask-Compress's hook, so that this one runs before it (the last added runs first).
+    app.after_request(fill_slots)
