@@ -53,11 +53,65 @@ def test_a_signed_in_lesson_costs_two_queries_the_session_check_and_its_done_mar
 def test_signed_in_course_page_and_own_page_keep_a_bounded_number_of_queries(
         app, client, learners):
     learners.register(client)
-    for url, most in (("/courses/ai-basics/", 4), ("/me/", 8)):
+    for url, most in (("/courses/ai-basics/", 4), ("/me/", 7)):
         client.get(url)
         with counted_queries(app) as statements:
             assert client.get(url).status_code == 200
         assert len(statements) <= most, (url, statements)
+
+
+def test_the_course_page_and_own_page_cost_the_same_queries_however_much_the_record_holds(
+        app, client, learners, bundled_catalog):
+    from datetime import timedelta
+
+    from lms.models import User
+    from lms.services import clock
+
+    learners.register(client, identifier="0912 345 678")
+    client.get("/")  # the welcome message
+    organiser = learners.with_role("organiser", unit="HN")
+    with app.app_context():
+        user = db.session.query(User).filter_by(role="learner").one()
+        unit = user.org_unit.code
+
+    def assign(subject: str, unit: str = "", people: str = "", days: int = 30) -> None:
+        due_on = (clock.today() + timedelta(days=days)).isoformat()
+        response = organiser.post("/reports/assignments/", data={
+            "subject": subject, "unit": unit, "people": people, "audience": "",
+            "due_on": due_on})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    def queries() -> dict[str, int]:
+        counted = {}
+        for url in ("/courses/ai-basics/", "/me/"):
+            client.get(url)
+            with counted_queries(app) as statements:
+                page = client.get(url)
+            assert page.status_code == 200
+            counted[url] = len(statements)
+        return counted
+
+    # A little in the record: a lesson done, one course assigned to the person's unit.
+    assert client.post(f"{LESSON}done").status_code == 302
+    assign("course:ai-basics", unit=unit)
+    little = queries()
+    # Much more: every course completed (certificates for each and for the program), more
+    # courses and a program assigned, by unit and by name.
+    with app.app_context():
+        user = db.session.get(User, user.id)
+        for course in bundled_catalog.courses:
+            complete_through_the_record(db.session, user, bundled_catalog, course, clock.now())
+        db.session.commit()
+    for days, subject in enumerate(("course:data-security", "course:online-public-services",
+                                    "program:citizen-basic")):
+        assign(subject, unit=unit, days=10 + days)
+        assign(subject, people="0912 345 678", days=20 + days)
+    page = client.get("/me/").get_data(as_text=True)
+    assert page.count("/me/certificates/") == 2 * (len(bundled_catalog.courses) + 1)
+    assert queries() == little
+    # The session check and the record's three queries; for /me, the record with all its
+    # certificates read once, the last results, the assignments and whether each is done.
+    assert little == {"/courses/ai-basics/": 4, "/me/": 7}, little
 
 
 def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app, learners):

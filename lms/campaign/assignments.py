@@ -211,10 +211,11 @@ class LearnerAssignment(_DueDate):
 def for_learner(session: Session, user: User, catalog: Catalog,
                 today_: date) -> list[LearnerAssignment]:
     """What `user` was assigned (through their unit or by name): open ones first, soonest due."""
-    unit_path = user.org_unit.path if user.org_unit else None
-    through_unit = (and_(Assignment.org_unit_id.is_not(None),
-                         literal(unit_path).startswith(OrgUnit.path))
-                    if unit_path else false())
+    # The person's unit's path in the same query (not a second one to load their unit).
+    own = aliased(OrgUnit)
+    unit_path = select(own.path).where(own.id == user.org_unit_id).scalar_subquery()
+    through_unit = (and_(Assignment.org_unit_id.is_not(None), unit_path.startswith(OrgUnit.path))
+                    if user.org_unit_id is not None else false())
     by_name = Assignment.id.in_(select(AssignmentPerson.assignment_id)
                                 .where(AssignmentPerson.user_id == user.id))
     assigned = session.scalars(select(Assignment).outerjoin(OrgUnit)
@@ -226,10 +227,8 @@ def for_learner(session: Session, user: User, catalog: Catalog,
             continue  # the civil-servant program is not shown to a citizen
         earliest.setdefault((assignment.subject_kind, assignment.subject_slug), assignment)
     subjects = {key: subject_of(catalog, *key) for key in earliest}
-    done = {kind: record.has_done(session, user.id, kind,
-                                  [slug for k, slug in earliest if k == kind], today_)
-            for kind in ("course", "program")}
-    items = [LearnerAssignment(a, subjects[key], key[1] in done[key[0]], today_)
+    done = record.has_done(session, user.id, set(earliest), today_)
+    items = [LearnerAssignment(a, subjects[key], key in done, today_)
              for key, a in earliest.items() if subjects[key]]
     return sorted(items, key=lambda item: (item.done, item.assignment.due_on))
 

@@ -206,6 +206,17 @@ def submit_attempt(session: Session, user_id: int, course: Course, token: str,
     return attempt
 
 
+def latest_results(session: Session, user_id: int, count: int = 20) -> list:
+    """The person's last `count` graded attempts, newest first: the columns their own page
+    lists (course_slug, token, score_percent, passed, submitted_at), not the drawn questions
+    and answers, which are most of a row."""
+    return session.execute(
+        select(QuizAttempt.course_slug, QuizAttempt.token, QuizAttempt.score_percent,
+               QuizAttempt.passed, QuizAttempt.submitted_at)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc()).limit(count)).all()
+
+
 def find_attempt(session: Session, user_id: int, token: str) -> QuizAttempt | None:
     """Only the learner's own attempts: another learner's token finds nothing."""
     return session.scalar(select(QuizAttempt).where(QuizAttempt.token == token,

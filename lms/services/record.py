@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,8 +102,10 @@ class CourseRecord:
 
 
 def course_records(session: Session, user_id: int, courses: tuple[Course, ...] | list[Course],
-                   catalog: Catalog | None = None) -> dict[str, CourseRecord]:
-    """The learner's record in each course, from three queries whatever the number of courses."""
+                   catalog: Catalog | None = None,
+                   certificates: list[Certificate] | None = None) -> dict[str, CourseRecord]:
+    """The learner's record in each course, from three queries whatever the number of courses
+    (two when the caller has already read every certificate the person holds)."""
     withheld = catalog.withheld if catalog else frozenset()
     slugs = [course.slug for course in courses]
     done: dict[str, set[str]] = {}
@@ -121,9 +123,11 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
         .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
                QuizAttempt.course_slug.in_(slugs))
         .group_by(QuizAttempt.course_slug))}
-    valid, voided = _valid_and_voided(session.scalars(select(Certificate).where(
-        Certificate.user_id == user_id, Certificate.kind == "course",
-        Certificate.subject_slug.in_(slugs))))
+    if certificates is None:
+        certificates = session.scalars(select(Certificate).where(
+            Certificate.user_id == user_id, Certificate.kind == "course",
+            Certificate.subject_slug.in_(slugs)))
+    valid, voided = _valid_and_voided(c for c in certificates if c.kind == "course")
     records = {}
     for course in courses:
         count, best, last_pass = attempts.get(course.slug, (0, None, None))
@@ -161,10 +165,19 @@ def lesson_done(session: Session, user_id: int, course: Course, lesson: Lesson) 
         LessonProgress.lesson_slug == lesson.slug)))
 
 
-def started_courses(session: Session, user_id: int, catalog: Catalog) -> list[CourseRecord]:
-    """The courses a learner has started or completed, for their own page."""
-    return [r for r in course_records(session, user_id, catalog.courses, catalog).values()
-            if r.started]
+@dataclass(frozen=True)
+class OwnRecord:
+    """What a learner's own page shows of the record."""
+
+    started: list[CourseRecord]  # the courses started or completed, in the catalog's order
+    certificates: list[Certificate]  # every one issued to them, valid or revoked, newest first
+
+
+def own_record(session: Session, user_id: int, catalog: Catalog) -> OwnRecord:
+    """The learner's own page's record: their certificates read once for both lists."""
+    held = certificates_held(session, user_id)
+    records = course_records(session, user_id, catalog.courses, catalog, certificates=held)
+    return OwnRecord(started=[r for r in records.values() if r.started], certificates=held)
 
 
 def certificates_held(session: Session, user_id: int) -> list[Certificate]:
@@ -211,14 +224,17 @@ def assignment_state(done: bool, due_on: date, today_: date) -> str:
     return "due-soon" if days_left <= DUE_SOON_DAYS else "on-time"
 
 
-def has_done(session: Session, user_id: int, kind: str, slugs: list[str],
-             today_: date) -> set[str]:
-    """Which of these courses (or programs) the person has completed (or holds) on `today_`."""
-    if not slugs:
+def has_done(session: Session, user_id: int, subjects: set[tuple[str, str]],
+             today_: date) -> set[tuple[str, str]]:
+    """Which of these courses and programs, as (kind, slug), the person has completed or holds
+    on `today_`: one query, however many."""
+    if not subjects:
         return set()
-    return set(session.scalars(select(Certificate.subject_slug).where(
-        valid_certificate(Certificate, user_id, kind, None, today_),
-        Certificate.subject_slug.in_(slugs))))
+    found = session.execute(select(Certificate.kind, Certificate.subject_slug).where(
+        or_(*(valid_certificate(Certificate, user_id, kind, None, today_)
+              for kind in sorted({kind for kind, _ in subjects}))),
+        Certificate.subject_slug.in_(sorted({slug for _, slug in subjects}))))
+    return {(kind, slug) for kind, slug in found} & subjects
 
 
 # --- writing the record --------------------------------------------------------------------
