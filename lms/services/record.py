@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import (ColumnElement, Integer, String, and_, cast, exists, func, literal, null, or_,
+                        select, union_all)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,30 +105,32 @@ class CourseRecord:
 def course_records(session: Session, user_id: int, courses: tuple[Course, ...] | list[Course],
                    catalog: Catalog | None = None,
                    certificates: list[Certificate] | None = None) -> dict[str, CourseRecord]:
-    """The learner's record in each course, from three queries whatever the number of courses
-    (two when the caller has already read every certificate the person holds)."""
+    """The learner's record in each course, whatever the number of courses, in one query (and
+    one more to load each valid certificate not loaded yet). `certificates`: every certificate
+    the person holds, when the caller has read them already."""
     withheld = catalog.withheld if catalog else frozenset()
     slugs = [course.slug for course in courses]
     done: dict[str, set[str]] = {}
     last_lesson: dict[str, datetime] = {}
-    for course_slug, lesson_slug, at in session.execute(
-            select(LessonProgress.course_slug, LessonProgress.lesson_slug,
-                   LessonProgress.completed_at)
-            .where(LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs))):
-        done.setdefault(course_slug, set()).add(lesson_slug)
-        if course_slug not in last_lesson or aware(at) > aware(last_lesson[course_slug]):
-            last_lesson[course_slug] = at
-    attempts = {slug: (count, best, last_pass) for slug, count, best, last_pass in session.execute(
-        select(QuizAttempt.course_slug, func.count(), func.max(QuizAttempt.score_percent),
-               func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)))
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
-               QuizAttempt.course_slug.in_(slugs))
-        .group_by(QuizAttempt.course_slug))}
+    attempts: dict[str, tuple[int, int | None, datetime | None]] = {}
+    valid_ids: dict[str, int] = {}
+    voided: dict[str, datetime] = {}
+    for part, slug, lesson_slug, at, number, best in session.execute(
+            _record_rows(user_id, slugs, certificates is None)):
+        if part == "lesson":
+            done.setdefault(slug, set()).add(lesson_slug)
+            if slug not in last_lesson or aware(at) > aware(last_lesson[slug]):
+                last_lesson[slug] = at
+        elif part == "quiz":
+            attempts[slug] = (number, best, at)
+        elif at is None:  # a certificate not revoked
+            valid_ids[slug] = number
+        elif slug not in voided or aware(at) > aware(voided[slug]):
+            voided[slug] = at
     if certificates is None:
-        certificates = session.scalars(select(Certificate).where(
-            Certificate.user_id == user_id, Certificate.kind == "course",
-            Certificate.subject_slug.in_(slugs)))
-    valid, voided = _valid_and_voided(c for c in certificates if c.kind == "course")
+        valid = {slug: session.get(Certificate, id_) for slug, id_ in valid_ids.items()}
+    else:
+        valid, voided = _valid_and_voided(c for c in certificates if c.kind == "course")
     records = {}
     for course in courses:
         count, best, last_pass = attempts.get(course.slug, (0, None, None))
@@ -137,6 +140,34 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
             last_pass_at=last_pass, certificate=valid.get(course.slug),
             voided_at=voided.get(course.slug), withheld=course.slug in withheld)
     return records
+
+
+_NO_TEXT = cast(null(), String)
+_NO_NUMBER = cast(null(), Integer)
+
+
+def _record_rows(user_id: int, slugs: list[str], with_certificates: bool):
+    """The person's lesson marks, graded attempts per course and course certificates, as rows
+    of (part, course, lesson, moment, number, best score) in one round trip: for a mark, when
+    it was made; for attempts, when last passed, how many and the best score; for a
+    certificate, when it was revoked (None: valid) and its id."""
+    parts = [
+        select(literal("lesson"), LessonProgress.course_slug, LessonProgress.lesson_slug,
+               LessonProgress.completed_at, _NO_NUMBER, _NO_NUMBER)
+        .where(LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs)),
+        select(literal("quiz"), QuizAttempt.course_slug, _NO_TEXT,
+               func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
+               func.count(), func.max(QuizAttempt.score_percent))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
+               QuizAttempt.course_slug.in_(slugs))
+        .group_by(QuizAttempt.course_slug),
+    ]
+    if with_certificates:
+        parts.append(select(literal("certificate"), Certificate.subject_slug, _NO_TEXT,
+                            Certificate.revoked_at, Certificate.id, _NO_NUMBER)
+                     .where(Certificate.user_id == user_id, Certificate.kind == "course",
+                            Certificate.subject_slug.in_(slugs)))
+    return union_all(*parts)
 
 
 def _valid_and_voided(found) -> tuple[dict[str, Certificate], dict[str, datetime]]:
