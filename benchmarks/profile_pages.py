@@ -62,6 +62,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--queries", action="store_true", help="print each page's SQL")
     parser.add_argument("--all", action="store_true", help="profiles show library frames too")
+    parser.add_argument("--flat", action="store_true", help="profiles list functions by own time")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="lms-profile-pages-")
@@ -128,7 +129,7 @@ def main() -> int:
             for statement in queries:
                 print("    " + " ".join(statement.split())[:160])
         if profiler:
-            print(profiler.output_text(unicode=True, color=False, show_all=args.all))
+            print(profiler.output_text(unicode=True, color=False, show_all=args.all, flat=args.flat))
     return 0
 
 
