@@ -171,6 +171,36 @@ def test_a_shared_lesson_page_names_each_reader_as_themselves(app, learners):
     assert "signed-in-" not in first_page + second_page
 
 
+def menu_and_footer(page: str) -> str:
+    return re.search(r'<nav class="top-nav".*?</nav>', page, re.S).group(0) + re.search(
+        r'<footer class="site-footer">.*?</footer>', page, re.S).group(0)
+
+
+def test_the_shared_page_frame_shows_each_person_their_own_menu_token_and_language(
+        make_app, learners):
+    app = make_app()
+    learners.app = app
+    admin, learner = learners.with_role("admin"), learners.register()
+    for client in (admin, learner):
+        client.get("/")  # the welcome message
+    app.config["WTF_CSRF_ENABLED"] = True  # from here on, as in production
+    admin_page = admin.get("/me/").get_data(as_text=True)  # the frame's parts rendered, kept
+    learner_page = learner.get("/me/").get_data(as_text=True)
+    assert 'href="/admin/' in menu_and_footer(admin_page)
+    assert 'href="/admin/' not in menu_and_footer(learner_page)
+    assert "Đăng xuất" in learner_page and "form-token-" not in admin_page + learner_page
+    # Each one's own sign-out token, working for their own session only.
+    assert form_token(admin_page) != form_token(learner_page)
+    assert learner.post("/logout", data={"csrf_token": form_token(admin_page)}).status_code \
+        == 400
+    # The same frame in English is its own copy.
+    learner.get("/language/en")
+    english = learner.get("/me/").get_data(as_text=True)
+    assert "Sign out" in menu_and_footer(english) and "Đăng xuất" not in english
+    assert "Đăng xuất" in admin.get("/me/").get_data(as_text=True)
+    assert learner.post("/logout", data={"csrf_token": form_token(english)}).status_code == 302
+
+
 def test_a_device_signed_out_elsewhere_is_signed_out_on_the_next_lesson_page(app, learners):
     phone = learners.register()
     assert 'action="/logout"' in phone.get(LESSON).get_data(as_text=True)
