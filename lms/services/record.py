@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import (ColumnElement, Integer, String, and_, cast, exists, func, literal, null, or_,
-                        select, union_all)
+from sqlalchemy import (ColumnElement, Integer, String, and_, bindparam, cast, exists, func, literal,
+                        null, or_, select, union_all)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,8 +115,9 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
     attempts: dict[str, tuple[int, int | None, datetime | None]] = {}
     valid_ids: dict[str, int] = {}
     voided: dict[str, datetime] = {}
+    rows = _RECORD_ROWS if certificates is None else _RECORD_ROWS_BUT_CERTIFICATES
     for part, slug, lesson_slug, at, number, best in session.execute(
-            _record_rows(user_id, slugs, certificates is None)):
+            rows, {"user_id": user_id, "slugs": slugs}):
         if part == "lesson":
             done.setdefault(slug, set()).add(lesson_slug)
             if slug not in last_lesson or aware(at) > aware(last_lesson[slug]):
@@ -142,20 +143,18 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
     return records
 
 
-_NO_TEXT = cast(null(), String)
-_NO_NUMBER = cast(null(), Integer)
-
-
-def _record_rows(user_id: int, slugs: list[str], with_certificates: bool):
+def _record_rows(with_certificates: bool):
     """The person's lesson marks, graded attempts per course and course certificates, as rows
     of (part, course, lesson, moment, number, best score) in one round trip: for a mark, when
     it was made; for attempts, when last passed, how many and the best score; for a
     certificate, when it was revoked (None: valid) and its id."""
+    user_id, slugs = bindparam("user_id"), bindparam("slugs", expanding=True)
+    no_text, no_number = cast(null(), String), cast(null(), Integer)
     parts = [
         select(literal("lesson"), LessonProgress.course_slug, LessonProgress.lesson_slug,
-               LessonProgress.completed_at, _NO_NUMBER, _NO_NUMBER)
+               LessonProgress.completed_at, no_number, no_number)
         .where(LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs)),
-        select(literal("quiz"), QuizAttempt.course_slug, _NO_TEXT,
+        select(literal("quiz"), QuizAttempt.course_slug, no_text,
                func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
                func.count(), func.max(QuizAttempt.score_percent))
         .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
@@ -163,11 +162,15 @@ def _record_rows(user_id: int, slugs: list[str], with_certificates: bool):
         .group_by(QuizAttempt.course_slug),
     ]
     if with_certificates:
-        parts.append(select(literal("certificate"), Certificate.subject_slug, _NO_TEXT,
-                            Certificate.revoked_at, Certificate.id, _NO_NUMBER)
+        parts.append(select(literal("certificate"), Certificate.subject_slug, no_text,
+                            Certificate.revoked_at, Certificate.id, no_number)
                      .where(Certificate.user_id == user_id, Certificate.kind == "course",
                             Certificate.subject_slug.in_(slugs)))
     return union_all(*parts)
+
+
+# Built once: every signed-in course page and My learning runs one of them.
+_RECORD_ROWS, _RECORD_ROWS_BUT_CERTIFICATES = _record_rows(True), _record_rows(False)
 
 
 def _valid_and_voided(found) -> tuple[dict[str, Certificate], dict[str, datetime]]:
@@ -188,12 +191,16 @@ def course_record(session: Session, user_id: int, course: Course,
     return course_records(session, user_id, (course,), catalog)[course.slug]
 
 
+_LESSON_DONE = select(exists().where(LessonProgress.user_id == bindparam("user_id"),
+                                     LessonProgress.course_slug == bindparam("course"),
+                                     LessonProgress.lesson_slug == bindparam("lesson")))
+
+
 def lesson_done(session: Session, user_id: int, course: Course, lesson: Lesson) -> bool:
     """Whether the learner has marked this lesson done: one indexed query, for the lesson page
-    read on every step (the whole course record costs three)."""
-    return session.scalar(select(exists().where(
-        LessonProgress.user_id == user_id, LessonProgress.course_slug == course.slug,
-        LessonProgress.lesson_slug == lesson.slug)))
+    read on every step (its statement built once)."""
+    return session.scalar(_LESSON_DONE, {"user_id": user_id, "course": course.slug,
+                                         "lesson": lesson.slug})
 
 
 @dataclass(frozen=True)
@@ -211,10 +218,13 @@ def own_record(session: Session, user_id: int, catalog: Catalog) -> OwnRecord:
     return OwnRecord(started=[r for r in records.values() if r.started], certificates=held)
 
 
+_HELD = (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
+         .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
 def certificates_held(session: Session, user_id: int) -> list[Certificate]:
     """Every certificate issued to the person, valid or revoked, newest first."""
-    return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id)
-                                .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+    return list(session.scalars(_HELD, {"user_id": user_id}))
 
 
 def programs_held(session: Session, user_id: int, today_: date) -> set[str]:
