@@ -46,6 +46,19 @@ def environ_for(path: str, cookie: str | None) -> dict:
                           environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
 
 
+def server_cpu_seconds(pids: set[int]) -> float:
+    """User and system CPU time of these (local) processes so far, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def serve(app, environ: dict) -> tuple[str, bytes]:
     """One request through the WSGI app, as gunicorn would make it."""
     status = []
@@ -90,9 +103,14 @@ def main() -> int:
     hello.get("/")(lambda: "hello")
     lms = create_app(json.loads(os.environ.get("PROFILE_SETTINGS", "{}")))
     statements: list[str] = []
+    backends: set[int] = set()  # the PostgreSQL server processes serving this app
     with lms.app_context():
         event.listen(db.engine, "before_cursor_execute",
                      lambda _c, _cur, statement, *_a: statements.append(statement))
+        if db.engine.dialect.name == "postgresql":
+            db.engine.dispose()  # connections made from here on are counted
+            event.listen(db.engine, "connect", lambda connection, _record: backends.add(
+                connection.execute("SELECT pg_backend_pid()").fetchone()[0]))
 
     print(f"{args.requests} requests per page, in-process (no gunicorn, no network)")
     for name, path in PAGES.items():
@@ -114,17 +132,19 @@ def main() -> int:
             profiler = Profiler(interval=0.0002)
             profiler.start()
         walls, cpus = [], []
+        server_before = server_cpu_seconds(backends)
         for _ in range(args.requests):
             wall, cpu = time.perf_counter(), time.thread_time()
             serve(app, environ)
             cpus.append(time.thread_time() - cpu)
             walls.append(time.perf_counter() - wall)
+        server = (server_cpu_seconds(backends) - server_before) / args.requests
         if profiler:
             profiler.stop()
         print(f"{name:<17} {path or '/':<32} median {statistics.median(walls) * 1000:.2f} ms wall,"
               f" {statistics.median(cpus) * 1000:.2f} ms CPU (fastest tenth: "
-              f"{statistics.quantiles(cpus, n=10)[0] * 1000:.2f}); {len(queries)} queries, "
-              f"{len(body):,} bytes")
+              f"{statistics.quantiles(cpus, n=10)[0] * 1000:.2f}), PostgreSQL "
+              f"{server * 1000:.2f} ms CPU; {len(queries)} queries, {len(body):,} bytes")
         if args.queries or profiler:
             for statement in queries:
                 print("    " + " ".join(statement.split())[:160])
