@@ -50,8 +50,9 @@ def fill_slots(response: Response) -> Response:
 def shared_part(context, name: str, caller) -> Markup:
     """`{% call shared_part(name) %}...{% endcall %}`: the part as rendered for anyone else in
     the same language, text size, role (or signed out) and kind of device (a support point's
-    shared one, or not). What the part shows must depend on nothing else: not on the page's
-    address (a "next" link), its own blocks, nor the person but through slots."""
+    shared one, or not). What the part shows must depend on nothing else but what its name
+    says (e.g. "offline-save/<course>"): not on the page's address (a "next" link), its own
+    blocks, nor the person but through slots."""
     key = request.environ.get(_PART_KEY)
     if key is None:
         role = current_user.role if current_user.is_authenticated else "-"

@@ -201,6 +201,18 @@ def test_the_shared_page_frame_shows_each_person_their_own_menu_token_and_langua
     assert learner.post("/logout", data={"csrf_token": form_token(english)}).status_code == 302
 
 
+def test_each_course_page_offers_its_own_lessons_to_save_offline(client, learners,
+                                                                 bundled_catalog):
+    learners.register(client)
+    client.get("/")  # the welcome message
+    for course in bundled_catalog.courses * 2:  # the second time, from the shared part
+        page = client.get(f"/courses/{course.slug}/").get_data(as_text=True)
+        saved = re.search(r'data-offline-course="([^"]+)"[^>]*data-pages="([^"]+)"', page)
+        assert saved.group(1) == course.slug
+        assert saved.group(2).split() == [f"/courses/{course.slug}/"] + [
+            f"/courses/{course.slug}/{lesson.slug}/" for lesson in course.lessons] + ["/"]
+
+
 def test_a_device_signed_out_elsewhere_is_signed_out_on_the_next_lesson_page(app, learners):
     phone = learners.register()
     assert 'action="/logout"' in phone.get(LESSON).get_data(as_text=True)
