@@ -37,7 +37,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lesson_throughput import (DEFAULT_DATABASE, ROOT, CannotMeasure, Gunicorn,  # noqa: E402
-                               empty_database)
+                               backends, children, empty_database, process_cpu)
 
 HERE = Path(__file__).resolve().parent
 P95_LIMIT_MS = 300
@@ -62,34 +62,6 @@ class LockSampler(threading.Thread):
                 self.waiting = max(self.waiting, waiting)
                 if waiting:
                     self.longest = max(self.longest, float(longest))
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used, 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-def backends(url: str) -> list[int]:
-    """This database's client backends but the asking one."""
-    with psycopg.connect(url, autocommit=True) as connection:
-        return [pid for (pid,) in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
 
 
 class CpuMeter(threading.Thread):
