@@ -342,6 +342,17 @@ def empty_database(url: str) -> None:
         engine.dispose()
 
 
+def benchmark_environment(instance_dir: str, database_url: str, redis_url: str | None) -> dict:
+    """The LMS_* settings lms runs with in a benchmark: development, on the database given."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("LMS_AUTO_MIGRATE", "LMS_REDIS_URL")}
+    env.update(LMS_INSTANCE_DIR=instance_dir, LMS_SECRET_KEY="bench", LMS_ENV="development",
+               LMS_DATABASE_URL=database_url)
+    if redis_url:
+        env["LMS_REDIS_URL"] = redis_url
+    return env
+
+
 def signed_in_cookie(env: dict) -> str:
     done = subprocess.run([sys.executable, str(HERE / "signed_in_learner.py")], cwd=ROOT,
                           env=env, check=False, capture_output=True, text=True, timeout=300)
@@ -403,12 +414,8 @@ def main() -> int:
     try:
         with (tempfile.TemporaryDirectory(prefix="lms-lesson-throughput-") as tmp,
               ExitStack() as servers):
-            env = {key: value for key, value in os.environ.items()
-                   if key not in ("LMS_AUTO_MIGRATE", "LMS_REDIS_URL")}
-            env.update(LMS_INSTANCE_DIR=str(Path(tmp) / "instance"), LMS_SECRET_KEY="bench",
-                       LMS_ENV="development", LMS_DATABASE_URL=args.database_url)
-            if args.redis_url:
-                env["LMS_REDIS_URL"] = args.redis_url
+            env = benchmark_environment(str(Path(tmp) / "instance"), args.database_url,
+                                        args.redis_url)
             empty_database(args.database_url)
             # Migrated once, here, and the learner made, before the workers start.
             cookie = {"Cookie": signed_in_cookie(env)}

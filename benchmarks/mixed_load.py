@@ -135,20 +135,23 @@ def describe(stats: dict) -> list[str]:
     return lines
 
 
-def count_final(url: str, course: str, answered: list[str]) -> tuple[int, int, int]:
-    """Submitted attempts and valid certificates of the final course in the database, and how
-    many of the submissions Locust saw answered are missing from it."""
+def count_final(url: str, course: str, answered: list[str]) -> tuple[int, int, int, int]:
+    """For the final course in the database: the people with a passed, submitted attempt (one
+    who submitted twice counts once), its valid certificates, how many of those have their
+    PDFs in both languages, and how many of the submissions Locust saw answered are missing."""
     with psycopg.connect(url) as connection:
-        attempts = connection.execute(
-            "SELECT count(*) FROM quiz_attempts WHERE course_slug = %s "
-            "AND submitted_at IS NOT NULL", (course,)).fetchone()[0]
-        certificates = connection.execute(
-            "SELECT count(*) FROM certificates WHERE kind = 'course' AND subject_slug = %s "
-            "AND revoked_at IS NULL", (course,)).fetchone()[0]
+        passed = connection.execute(
+            "SELECT count(DISTINCT user_id) FROM quiz_attempts WHERE course_slug = %s "
+            "AND submitted_at IS NOT NULL AND passed", (course,)).fetchone()[0]
+        certificates, drawn = connection.execute(
+            "SELECT count(*), count(*) FILTER (WHERE (SELECT count(*) FROM certificate_pdfs p "
+            "WHERE p.certificate_id = c.id AND p.current) = 2) FROM certificates c "
+            "WHERE kind = 'course' AND subject_slug = %s AND revoked_at IS NULL",
+            (course,)).fetchone()
         kept = connection.execute(
             "SELECT count(*) FROM quiz_attempts WHERE token = ANY(%s) "
             "AND submitted_at IS NOT NULL", (answered,)).fetchone()[0]
-    return attempts, certificates, len(answered) - kept
+    return passed, certificates, drawn, len(answered) - kept
 
 
 def main() -> int:
@@ -213,15 +216,16 @@ def main() -> int:
             if args.burst:
                 people = json.loads(Path(env["LMS_PEOPLE"]).read_text())
                 answered = json.loads(Path(env["LMS_SUBMITTED_FILE"]).read_text() or "[]")
-                attempts, certificates, missing = count_final(
+                passed, certificates, drawn, missing = count_final(
                     args.database_url, people["final_course"], answered)
                 # Locust stops at the end of the run with some submissions in flight: the
                 # database may hold more than were answered, never fewer.
-                verdict = ("nothing lost" if missing == 0 and attempts == certificates
+                verdict = ("nothing lost" if missing == 0 and passed == certificates
                            else "LOST OR MISMATCHED")
                 print(f"  burst: {len(answered)} submissions answered (all right answers), "
-                      f"{attempts} submitted attempts and {certificates} certificates in the "
-                      f"database, {missing} answered ones missing: {verdict}")
+                      f"{passed} people passed and {certificates} certificates in the "
+                      f"database ({drawn} with both PDFs drawn), {missing} answered ones "
+                      f"missing: {verdict}")
             if kept:
                 held = max(held, learners)
     if not args.burst:

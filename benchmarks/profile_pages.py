@@ -16,11 +16,9 @@ that benchmark's ratios without gunicorn, the network or the load generator in t
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lesson_throughput import DEFAULT_DATABASE, empty_database, signed_in_cookie  # noqa: E402
+from lesson_throughput import (DEFAULT_DATABASE, benchmark_environment,  # noqa: E402
+                               empty_database, process_cpu, signed_in_cookie)
 
 PAGES = {"hello": None, "anonymous lesson": "/courses/ai-basics/what-is-ai/",
          "signed-in lesson": "/courses/ai-basics/what-is-ai/",
@@ -44,19 +43,6 @@ def environ_for(path: str, cookie: str | None) -> dict:
     headers = {"Cookie": cookie} if cookie else {}
     return EnvironBuilder(path=path, headers=headers,
                           environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
-
-
-def server_cpu_seconds(pids: set[int]) -> float:
-    """User and system CPU time of these (local) processes so far, from /proc."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def serve(app, environ: dict) -> tuple[str, bytes]:
@@ -78,13 +64,8 @@ def main() -> int:
     parser.add_argument("--flat", action="store_true", help="profiles list functions by own time")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="lms-profile-pages-")
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("LMS_AUTO_MIGRATE", "LMS_REDIS_URL")}
-    env.update(LMS_INSTANCE_DIR=str(Path(tmp) / "instance"), LMS_SECRET_KEY="bench",
-               LMS_ENV="development", LMS_DATABASE_URL=args.database_url)
-    if args.redis_url:
-        env["LMS_REDIS_URL"] = args.redis_url
+    env = benchmark_environment(str(Path(tempfile.mkdtemp(prefix="lms-profile-pages-")) /
+                                    "instance"), args.database_url, args.redis_url)
     if args.reuse and COOKIE_FILE.exists():
         cookie = COOKIE_FILE.read_text()
     else:
@@ -132,13 +113,13 @@ def main() -> int:
             profiler = Profiler(interval=0.0002)
             profiler.start()
         walls, cpus = [], []
-        server_before = server_cpu_seconds(backends)
+        server_before = sum(map(process_cpu, backends))
         for _ in range(args.requests):
             wall, cpu = time.perf_counter(), time.thread_time()
             serve(app, environ)
             cpus.append(time.thread_time() - cpu)
             walls.append(time.perf_counter() - wall)
-        server = (server_cpu_seconds(backends) - server_before) / args.requests
+        server = (sum(map(process_cpu, backends)) - server_before) / args.requests
         if profiler:
             profiler.stop()
         print(f"{name:<17} {path or '/':<32} median {statistics.median(walls) * 1000:.2f} ms wall,"

@@ -32,6 +32,7 @@ _SIGNED_IN = json.dumps(SIGNED_IN_SLOT).encode()
 
 
 def fill_slots(response: Response) -> Response:
+    """Puts this request's form token and signed-in person into an HTML page's slots."""
     if response.is_streamed or response.direct_passthrough or response.mimetype != "text/html":
         return response
     body = response.get_data()

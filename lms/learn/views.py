@@ -84,7 +84,7 @@ def lesson(slug: str, lesson_slug: str):
     return page
 
 
-def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context) -> str:
+def lesson_page(slug: str, lesson_slug: str, done: bool | None = None) -> str:
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     index = course.lessons.index(lesson)
@@ -95,7 +95,7 @@ def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context
         "learn/lesson.html", course=course, lesson=lesson, done=done,
         withheld=course.slug in current_catalog().withheld,
         previous=course.lessons[index - 1] if index > 0 else None,
-        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None, **context)
+        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
 
 
 @bp.post("/courses/<slug>/<lesson_slug>/done")
