@@ -15,7 +15,8 @@ from lms.catalog import current_catalog
 from lms.content import load_catalog
 from lms.content.imports import FORMATS, convert
 from lms.extensions import db
-from lms.campaign import snapshot, unit_import
+from lms.campaign import reminders, snapshot, unit_import
+from lms.issuing import public_url
 from lms.services import access, accounts, audit, clock, read_aloud
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -48,6 +49,7 @@ def ngettext(singular: str, plural: str, num: int, **values) -> str:
 content_cli = click.Group("content", help="Check the courses, quizzes and certificates.")
 org_cli = AppGroup("org", help="Organisation units: provinces, communes, wards, units.")
 reports_cli = AppGroup("reports", help="Campaign reports.")
+reminders_cli = AppGroup("reminders", help="Reminders of due dates, by SMS and email.")
 users_cli = AppGroup("users", help="People's roles.")
 
 
@@ -84,6 +86,38 @@ def refresh_reports() -> None:
     made = snapshot.refresh(db.session, clock.today())
     db.session.commit()
     click.echo(_("reporting snapshot refreshed in %(seconds).2f s", seconds=made.seconds))
+
+
+@reminders_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent; write and send nothing.")
+@click.option("--limit", type=click.IntRange(1, None),
+              help="Try at most this many messages in this run.")
+def send_reminders(dry_run: bool, limit: int | None) -> None:
+    """Add the reminders due today and send them (run it from cron, e.g. every 15 minutes:
+    safe on several hosts at once; nothing is ever sent twice)."""
+    summary = reminders.send_due(db.session, current_catalog(), clock.now, public_url(),
+                                 limit=limit, dry_run=dry_run)
+    skipped = summary.skipped
+    click.echo(_("reminders: %(filled)d new, %(sent)d sent, %(failed)d failed, "
+                 "%(skipped)d skipped", filled=summary.filled, sent=summary.sent,
+                 failed=summary.failed, skipped=sum(skipped.values())))
+    if skipped:
+        click.echo(_("skipped: %(opted_out)d turned off by the person, %(no_contact)d without "
+                     "a confirmed phone number or email, %(finished)d already done, "
+                     "%(outdated)d no longer due", opted_out=skipped["opted-out"],
+                     no_contact=skipped["no-contact"], finished=skipped["finished"],
+                     outdated=skipped["outdated"]))
+    if summary.given_up:
+        click.echo(_("%(count)d given up after 5 tries", count=summary.given_up))
+    if summary.unknown:
+        click.echo(_("%(count)d perhaps sent (a run stopped while sending them): they are not "
+                     "sent again", count=summary.unknown))
+    if summary.outside_hours:
+        click.echo(_("outside sending hours (07:00 to 21:00 in Vietnam): nothing is sent now; "
+                     "the reminders wait until 07:00"))
+    if dry_run:
+        click.echo(_("dry run: %(count)d would be sent; nothing was written or sent",
+                     count=summary.would_send))
 
 
 @content_cli.command("check")
@@ -227,5 +261,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(org_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)

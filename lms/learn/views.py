@@ -17,6 +17,7 @@ from lms.extensions import cache, db
 from lms.i18n import LANGUAGES, select_language
 from lms.issuing import after_issuing
 from lms.services import clock, read_aloud, record
+from lms.campaign import assignments, reminders
 from lms.support import shared_device
 
 bp = Blueprint("learn", __name__)
@@ -34,11 +35,14 @@ def index():
 
 @bp.get("/courses/<slug>/")
 def course(slug: str):
-    course = course_or_404(slug)
-    mine = (record.course_record(db.session, current_user.id, course, current_catalog())
-            if current_user.is_authenticated else None)
-    return render_template("learn/course.html", course=course, progress=mine,
-                           withheld=course.slug in current_catalog().withheld)
+    course, catalog = course_or_404(slug), current_catalog()
+    mine, notices = None, []
+    if current_user.is_authenticated:  # a personal page then (security.is_personal): no-store
+        mine = record.course_record(db.session, current_user.id, course, catalog)
+        notices = reminders.notices(assignments.for_learner(db.session, current_user, catalog,
+                                                            clock.today()), course.slug)
+    return render_template("learn/course.html", course=course, progress=mine, notices=notices,
+                           withheld=course.slug in catalog.withheld)
 
 
 def personal_page() -> bool:

@@ -18,10 +18,10 @@ from lms.models import OrgUnit
 from lms.export_files import attachment, csv_lines, file_chunks, xlsx_file
 from lms.campaign.reports import headings
 from lms.campaign.reports.forms import AssignmentForm, TargetForm, UnitForm
-from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS, \
-    UNIT_KIND_LABELS
-from lms.campaign import (assignments, charts, dashboard, errors, exports, scope, snapshot,
-                          targets, unit_changes)
+from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, CHANNEL_LABELS, \
+    KIND_LABELS, REMINDER_RULE_LABELS, REMINDER_STATUS_LABELS, UNIT_KIND_LABELS
+from lms.campaign import (assignments, charts, dashboard, errors, exports, reminders, scope,
+                          snapshot, targets, unit_changes)
 from lms.services import clock
 from lms.support.figures import figures as support_figures
 from lms.services.access import REPORT_ROLES, scope_path
@@ -170,8 +170,11 @@ def assignment_list():
             return redirect(url_for("reports.assignment_list"))
     prefix = scope_path(db.session, current_user)
     items = [] if prefix is None else assignments.summaries(db.session, prefix, catalog, today)
-    return render_template("reports/assignments.html", form=form, items=items,
-                           today=today), 422 if form.errors else 200
+    sent = reminders.counts(db.session, prefix or "", [item.assignment.id for item in items])
+    return render_template("reports/assignments.html", form=form, items=items, today=today,
+                           reminders=sent, RULE_LABELS=REMINDER_RULE_LABELS,
+                           CHANNEL_LABELS=CHANNEL_LABELS,
+                           STATUS_LABELS=REMINDER_STATUS_LABELS), 422 if form.errors else 200
 
 
 @bp.route("/targets/", methods=["GET", "POST"])
