@@ -1,6 +1,6 @@
 """Sending a short message to a person: by SMS to a phone number, by email to an address.
 
-One call for every sender (codes now, reminders later): `send(to, subject, text, kind)`. The
+One call for every sender (codes, reminders): `send(to, subject, text, kind)`. The
 backend for each channel comes from settings (LMS_SMS_BACKEND, LMS_EMAIL_BACKEND):
 
 - "outbox": each message is written as one JSON file in the instance folder's `outbox/`, where

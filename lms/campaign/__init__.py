@@ -8,6 +8,8 @@ Each rule has one home:
 - audiences.py: who a campaign counts (citizens, civil servants) and the age groups;
 - assignments.py: courses and programs assigned to people or units, with due dates; whom an
   assignment reaches (people_assigned: its audience only), for every count, list and reminder;
+- reminders.py: reminders of due dates (which is due to whom, their outbox, sending each at
+  most once), the notice on a learner's pages, and what organisers see of them;
 - targets.py: certification targets and their pace;
 - dashboard.py, snapshot.py, charts.py: the figures of a unit, counted live or from the snapshot;
 - exports.py: the rows of the people and unit exports;

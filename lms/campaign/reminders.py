@@ -310,15 +310,15 @@ def opted_out(user: User, channel: str) -> bool:
 
 
 def choose_channels(user: User, sms: bool, email: bool, now: datetime) -> None:
-    """The person's choice on their settings page; turning a channel off keeps the moment."""
-    if sms:
-        user.sms_reminders_off_at = None
-    elif user.sms_reminders_off_at is None:
-        user.sms_reminders_off_at = now
-    if email:
-        user.email_reminders_off_at = None
-    elif user.email_reminders_off_at is None:
-        user.email_reminders_off_at = now
+    """The person's choice on their settings page; turning a channel off keeps the moment.
+
+    A channel the account has no phone number (or address) for is not on the form, so its
+    unticked box says nothing: it is left as it was.
+    """
+    if user.phone:
+        user.sms_reminders_off_at = None if sms else user.sms_reminders_off_at or now
+    if user.email:
+        user.email_reminders_off_at = None if email else user.email_reminders_off_at or now
 
 
 def language_of(user: User) -> str:
