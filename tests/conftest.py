@@ -175,6 +175,15 @@ def bundled_copy(tmp_path) -> Path:
 
 
 PASSWORD = "một câu dễ nhớ"
+# Two provinces; the first with a commune (and a group below it) and a ward.
+UNITS = [
+    {"code": "P", "name": "Tỉnh Thử Nghiệm", "parent_code": "", "kind": "province"},
+    {"code": "P-C1", "name": "Xã Một", "parent_code": "P", "kind": "commune"},
+    {"code": "P-C1-G1", "name": "Tổ dân phố Một", "parent_code": "P-C1", "kind": "group"},
+    {"code": "P-C2", "name": "Phường Hai", "parent_code": "P", "kind": "ward"},
+    {"code": "Q", "name": "Tỉnh Khác", "parent_code": "", "kind": "province"},
+    {"code": "Q-C1", "name": "Xã Khác", "parent_code": "Q", "kind": "commune"},
+]
 
 
 def client_from(app, address: str):

@@ -20,15 +20,9 @@ from lms.campaign.units import add_units
 from lms.services import audit
 from lms.services.accounts import HASHER
 
-from conftest import PASSWORD, complete_through_the_record, free_port
+from conftest import PASSWORD, UNITS, complete_through_the_record, free_port
 
 PASSWORD_HASH = HASHER.hash(PASSWORD)
-UNITS = [
-    {"code": "P", "name": "Tỉnh Thử Nghiệm", "parent_code": "", "kind": "province"},
-    {"code": "P-C1", "name": "Xã Một", "parent_code": "P", "kind": "commune"},
-    {"code": "P-C1-G1", "name": "Tổ dân phố Một", "parent_code": "P-C1", "kind": "group"},
-    {"code": "P-C2", "name": "Phường Hai", "parent_code": "P", "kind": "ward"},
-]
 ICT = timezone(timedelta(hours=7))
 # 10:00 on 1 December 2026 in Vietnam: within sending hours.
 MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=ICT)

@@ -22,13 +22,8 @@ PHONE, DESKTOP = {"width": 360, "height": 640}, {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", bypass_csp=True, java_script_enabled=False,
-                                  viewport=PHONE, device_scale_factor=1)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def page(js_off_page):
+    return js_off_page
 
 
 @pytest.fixture(autouse=True)
