@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, stream_with_context, url_for)
-from flask_babel import gettext as _
+from flask_babel import format_number, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +15,7 @@ from lms.catalog import current_catalog
 from lms.extensions import db
 from lms.i18n import select_language
 from lms.models import OrgUnit
-from lms.export_files import attachment, csv_lines, file_chunks, xlsx_file
+from lms.export_files import XLSX_MAX_ROWS, attachment, csv_lines, file_chunks, xlsx_file
 from lms.campaign.reports import headings
 from lms.campaign.reports.forms import AssignmentForm, TargetForm, UnitForm
 from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS, \
@@ -120,6 +120,13 @@ def export(code: str, what: str, fmt: str):
     unit, catalog, language = unit_or_404(code), current_catalog(), select_language()
     today = clock.today()
     if what == "people":
+        count = exports.people_count(db.session, unit.path) if fmt == "xlsx" else 0
+        if count > XLSX_MAX_ROWS:
+            flash(_("An Excel sheet holds at most %(limit)s people and %(unit)s has %(count)s. "
+                    "Download the CSV file (Excel opens it too), or the export of a unit below.",
+                    limit=format_number(XLSX_MAX_ROWS), unit=unit.name,
+                    count=format_number(count)))
+            return redirect(url_for("reports.unit", code=unit.code))
         reaching = exports.assignments_reaching(db.session, unit.path)
         columns = exports.person_columns(catalog, reaching)
         rows = exports.person_rows(db.session, unit.path, catalog, today, reaching=reaching)
