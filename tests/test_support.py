@@ -289,6 +289,8 @@ def test_a_shared_device_signs_its_person_out_after_a_few_idle_minutes(app, team
     clock.advance(minutes=11)
     response = device.get("/me/")
     assert response.status_code == 302 and response.location.endswith("/support/device/ended")
+    # What the person saved for offline use goes with the session, as on Xong.
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert device.get("/me/").status_code == 302
     # The server ended it: a copy of the cookie taken before is dead too.
     thief = app.test_client()
