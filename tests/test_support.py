@@ -191,6 +191,8 @@ def test_helpers_see_only_card_holders_of_their_communes_and_not_their_progress(
     assert "Lò Thị Mai" in found and f"/support/cards/{card.id}" in found
     page = helper.get(f"/support/cards/{card.id}").get_data(as_text=True)
     assert "Lò Thị Mai" in page and "1950" in page
+    assert actions(app)[-1] == "learner-card-viewed"  # someone else's data, seen: traced
+    seen = actions(app).count("learner-card-viewed")
     # Another commune's helper finds nothing, and cannot open the card.
     other = learners.with_role("learner")
     manager.post("/support/helpers", data={"identifier": other.phone,
@@ -198,6 +200,7 @@ def test_helpers_see_only_card_holders_of_their_communes_and_not_their_progress(
     assert "Lò Thị Mai" not in other.get("/support/help?q=Mai").get_data(as_text=True)
     assert other.get(f"/support/cards/{card.id}").status_code == 404
     assert other.get(f"/support/cards/{card.id}/card.pdf").status_code == 404
+    assert actions(app).count("learner-card-viewed") == seen
     # Helpers see no reports.
     assert helper.get("/reports/").status_code == 403
 

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "support-point-closed": _l("Support point closed"),
     "learner-registered": _l("Person registered by a helper"),
     "learner-card-issued": _l("Learner card made"),
+    "learner-card-viewed": _l("Learner card looked at"),
     "learner-card-printed": _l("Learner card printed"),
     "learner-card-revoked": _l("Learner card stopped"),
     "shared-device-started": _l("Shared device started at a point"),

@@ -24,7 +24,7 @@ ACTIONS = (
     "reset-code-issued", "password-reset", "unit-created", "unit-changed",
     # support points (lms/support): every helper action is here
     "support-point-saved", "support-point-closed", "learner-registered", "learner-card-issued",
-    "learner-card-printed", "learner-card-revoked", "shared-device-started",
+    "learner-card-viewed", "learner-card-printed", "learner-card-revoked", "shared-device-started",
     "support-visit-logged",
 )
 PAGE_SIZE = 100

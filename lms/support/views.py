@@ -217,7 +217,10 @@ def card_or_404(card_id: int):
 @bp.get("/cards/<id:card_id>")
 @role_required("helper")
 def card(card_id: int):
-    return render_template("support/card.html", card=card_or_404(card_id),
+    found = card_or_404(card_id)
+    cards.viewed(db.session, found, current_actor(), clock.now())
+    db.session.commit()
+    return render_template("support/card.html", card=found,
                            replace=ReplaceCardForm(), revoke=ConfirmForm(),
                            shown_number=cards.shown_number)
 
