@@ -113,8 +113,8 @@ def check_content(strict: bool, content_dir: str | None) -> None:
 @click.option("--course", "slugs", multiple=True, help="Only this course (repeatable).")
 @with_appcontext
 def make_audio(slugs: tuple[str, ...]) -> None:
-    """Record every lesson read aloud (espeak-ng, Opus), for phones without a voice; run it
-    again after editing: only changed paragraphs are spoken again."""
+    """Record every lesson and quiz question read aloud (espeak-ng, Opus), for phones without a
+    voice; run it again after editing: only changed paragraphs and options are spoken again."""
     catalog = current_catalog()
     unknown = [slug for slug in slugs if slug not in {c.slug for c in catalog.courses}]
     if unknown:
@@ -125,12 +125,17 @@ def make_audio(slugs: tuple[str, ...]) -> None:
             continue
         try:
             made = read_aloud.make_course_audio(course, folder)
+            quiz = read_aloud.make_quiz_audio(course, folder) if course.quiz else []
         except read_aloud.AudioToolsMissing:
             raise click.ClickException(
                 "espeak-ng and opusenc are needed: apt-get install espeak-ng opus-tools") from None
         for lesson in made:
             click.echo(f"{lesson.course}/{lesson.lesson} ({lesson.language}): {lesson.files} "
                        f"paragraphs, {lesson.made} new, {lesson.total_bytes / 1024:.0f} KiB")
+        for questions in quiz:
+            click.echo(f"{questions.course}/quiz ({questions.language}): {questions.questions} "
+                       f"questions, {questions.files} clips, {questions.made} new, "
+                       f"{questions.total_bytes / 1024:.0f} KiB")
 
 
 @content_cli.command("import")

@@ -1,15 +1,19 @@
 """Taking a course's quiz and reading the results."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog
 from lms.device import quiz_layout
 from lms.extensions import csrf, db
+from lms.i18n import select_language
 from lms.issuing import after_issuing
-from lms.services import clock, quizzes, record
+from lms.services import clock, quizzes, read_aloud, record
 from lms.support import shared_device
 
 bp = Blueprint("quiz", __name__)
@@ -57,15 +61,21 @@ def take(slug: str):
     # Never cached, so the back button cannot show a graded attempt's form (lms/security.py).
     if quiz_layout() == "all":
         return render_template("quiz/take.html", course=course, attempt=attempt,
-                               questions=questions, saved=saved)
+                               questions=questions, saved=saved, readings=readings(questions))
     blank = [q.number for q in questions if not saved.get(q.question.key)]
     number = request.args.get("q", "")
     number = (int(number) if number.isascii() and number.isdigit() and len(number) <= 4
               else (blank or [1])[0])
     shown = questions[max(1, min(number, len(questions))) - 1]
     return render_template("quiz/question.html", course=course, attempt=attempt, shown=shown,
-                           total=len(questions), saved=saved,
+                           total=len(questions), saved=saved, readings=readings([shown]),
                            answered=len(questions) - len(blank))
+
+
+def readings(shown: list[quizzes.ShownQuestion]) -> dict:
+    """What read-aloud reads of each question on the page, and its recorded clips if made."""
+    return read_aloud.page_readings(Path(current_app.config["LMS_AUDIO_DIR"]),
+                                    [q.question for q in shown], select_language())
 
 
 @bp.post("/courses/<slug>/quiz/save")
