@@ -1,6 +1,6 @@
 /* Reading a lesson or a quiz aloud, paragraph by paragraph, the paragraph being read
-   highlighted, with pause and speed; a block marked data-listen (a quiz question, an option)
-   gets its own button that reads it alone. The phone's own voice for the page's language when
+   highlighted, with pause and speed; a block marked data-listen (a quiz option), and each
+   question of a page holding several, gets its own button that reads it alone. The phone's own voice for the page's language when
    it has one (nothing downloaded); else the recorded reading made by `flask content audio`, if
    any: a lesson's listed in its data-audio file, a quiz's on its blocks (data-clips, in the
    order the attempt shows them). Without JavaScript, or with neither, no button appears. */
@@ -163,6 +163,8 @@
     tools.appendChild(play);
     tools.appendChild(pace);
     tools.hidden = false;
+    var questions = area.querySelectorAll("fieldset");
+    if (questions.length > 1) { Array.prototype.forEach.call(questions, listenButton); }
     Array.prototype.forEach.call(area.querySelectorAll("[data-listen]"), listenButton);
   }
   function tryPhoneVoice() {
@@ -183,7 +185,7 @@
         inside.forEach(function (node, n) { files[paragraphs.indexOf(node)] = clips[n]; });
       }
     });
-    return files.every(Boolean) ? files : null;
+    return files.length && files.every(Boolean) ? files : null;
   }
   var recording = area.getAttribute("data-audio");
   var clips = clipsOnThePage();
