@@ -1,9 +1,10 @@
 /* Reading a lesson or a quiz aloud, paragraph by paragraph, the paragraph being read
-   highlighted, with pause and speed; a block marked data-listen (a quiz option), and each
-   question of a page holding several, gets its own button that reads it alone. The phone's own voice for the page's language when
-   it has one (nothing downloaded); else the recorded reading made by `flask content audio`, if
-   any: a lesson's listed in its data-audio file, a quiz's on its blocks (data-clips, in the
-   order the attempt shows them). Without JavaScript, or with neither, no button appears. */
+   highlighted, with pause and speed; a quiz option (data-listen), and each question of a page
+   holding several, gets its own button that reads it alone. The phone's own voice for the
+   page's language when it has one (nothing downloaded); else the recorded reading made by
+   `flask content audio`, if any: a lesson's listed in its data-audio file, a quiz's on its
+   blocks (data-clips, in the order the attempt shows them). Without JavaScript, or with
+   neither, no button appears. */
 (function () {
   "use strict";
   var area = document.querySelector("[data-read-aloud]");
@@ -108,13 +109,9 @@
     if (!playing && current === -1) {
       start(0, paragraphs.length - 1);
       return;
-    } else if (playing) {
-      playing = false;
-      engine.pause();
-    } else {
-      playing = true;
-      engine.resume();
     }
+    playing = !playing;
+    if (playing) { engine.resume(); } else { engine.pause(); }
     showState();
   });
   pace.addEventListener("click", function () {

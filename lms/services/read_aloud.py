@@ -217,8 +217,10 @@ def question_clips(folder: Path, reading: QuestionReading) -> QuestionClips | No
     return None if empty or not all((folder / name).is_file() for name in names) else clips
 
 
-def page_readings(folder: Path, questions: list[Question], language: str
-                  ) -> dict[str, tuple[QuestionReading, QuestionClips | None]]:
+Readings = dict[str, tuple[QuestionReading, QuestionClips | None]]
+
+
+def page_readings(folder: Path, questions: list[Question], language: str) -> Readings:
     """{question key: (its reading, its clips or None)} for a quiz page in `language`."""
     found = {}
     for question in questions:
