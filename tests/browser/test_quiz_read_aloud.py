@@ -1,7 +1,6 @@
 """A quiz read aloud on a phone with no speech synthesis at all: the recorded clips play block
 by block in the order this attempt shows the options, each highlighted as it is read; an
 option can be heard alone; without JavaScript each question has a plain player."""
-import re
 import shutil
 
 import pytest
@@ -17,7 +16,10 @@ QUIZ = "/courses/sample/quiz/"
 NO_SPEECH = "Object.defineProperty(window, 'speechSynthesis', {value: undefined});"
 # Notes each sound the page plays (a clip heard twice comes from the cache, with no request).
 PLAYS = """window.played = []; (function (play) {
-  HTMLMediaElement.prototype.play = function () { window.played.push(this.src); return play.call(this); };
+  HTMLMediaElement.prototype.play = function () {
+    window.played.push(this.src);
+    return play.call(this);
+  };
 })(HTMLMediaElement.prototype.play);"""
 
 
