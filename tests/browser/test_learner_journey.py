@@ -30,10 +30,14 @@ def answer_quiz(page, quiz, right: bool) -> None:
             wrong = [i for i in range(question.option_count) if i not in question.correct]
             for index in (sorted(question.correct) if right else wrong[:1]):
                 page.check(f'input[name="q-{key}"][value="{index}"]')
+        # Each click posts a form: wait for the next page, or the loop would read this one
+        # again and post it twice, skipping a question.
         if page.locator("button.next").count():
-            page.locator("button.next").click()
+            with page.expect_navigation():
+                page.locator("button.next").click()
         else:
-            page.locator('button[name="go"][value="review"]').click()
+            with page.expect_navigation():
+                page.locator('button[name="go"][value="review"]').click()
             break
     assert "/quiz/review" in page.url
 
