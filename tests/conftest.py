@@ -248,6 +248,21 @@ def learners(app):
     return Learners(app)
 
 
+def form_answers(app, token: str, answers: dict[str, list[int]]) -> dict[str, list[str]]:
+    """Quiz form fields for answers given as the quiz file's option indices: the page sends
+    each option's place on it, in the order the attempt drew (services/quizzes.py)."""
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.models import QuizAttempt
+
+    with app.app_context():
+        draw = db.session.scalar(select(QuizAttempt.draw).where(QuizAttempt.token == token))
+    orders = {item["key"]: item["order"] for item in draw}
+    return {f"q-{key}": [str(orders[key].index(i)) for i in picked]
+            for key, picked in answers.items()}
+
+
 def right_answers(attempt, quiz) -> dict[str, list[int]]:
     return {item["key"]: sorted(quiz.question(item["key"]).correct) for item in attempt.draw}
 

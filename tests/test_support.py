@@ -384,7 +384,7 @@ def test_progress_on_a_shared_device_counts_the_same_and_is_marked_assisted(
         app, team, bundled_catalog):
     from lms.models import LessonProgress, QuizAttempt
     from lms.services import record
-    from tests.conftest import right_answers
+    from tests.conftest import form_answers, right_answers
 
     _manager, helper, point_id = team
     register_person(helper, app)
@@ -399,8 +399,7 @@ def test_progress_on_a_shared_device_counts_the_same_and_is_marked_assisted(
     with app.app_context():
         attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
         answers = right_answers(attempt, course.quiz)
-    form = {"attempt": token}
-    form.update({f"q-{key}": [str(i) for i in chosen] for key, chosen in answers.items()})
+    form = {"attempt": token, **form_answers(app, token, answers)}
     assert device.post(f"/courses/{course.slug}/quiz/", data=form).status_code == 303
     with app.app_context():
         helper_id = db.session.scalar(select(User.id).where(User.role == "helper"))

@@ -26,15 +26,16 @@ def quiz_course_or_404(slug: str):
     return course
 
 
-def submitted_answers(form) -> dict[str, list[int]]:
-    """{question key: [option indices]} from fields named q-<key>; junk values are dropped."""
-    answers = {}
+def submitted_answers(form, course) -> dict[str, list[int]]:
+    """{question key: [option indices]} from fields named q-<key>, each value an option's place
+    on the page (quizzes.options_from_places says why); junk values are dropped."""
+    places = {}
     for name in form:
         if name.startswith("q-"):
             # ASCII digits only, and short: "²" or 5,000 digits is junk, not an option number.
-            answers[name[2:]] = [int(v) for v in form.getlist(name)
-                                 if v.isascii() and v.isdigit() and len(v) <= 4]
-    return answers
+            places[name[2:]] = [int(v) for v in form.getlist(name)
+                                if v.isascii() and v.isdigit() and len(v) <= 4]
+    return quizzes.options_from_places(db.session, course, form.get("attempt", ""), places)
 
 
 def shown_keys(form) -> set[str]:
@@ -84,7 +85,7 @@ def save(slug: str):  # and no sign-in needed: a session that ended loses no ans
     course = quiz_course_or_404(slug)
     try:
         quizzes.save_answers(db.session, course, request.form.get("attempt", ""),
-                             submitted_answers(request.form), shown_keys(request.form))
+                             submitted_answers(request.form, course), shown_keys(request.form))
     except quizzes.StaleSubmission as stale:
         db.session.rollback()
         return render_template("quiz/stale.html", course=course, attempt=stale.attempt), 409
@@ -121,8 +122,8 @@ def submit(slug: str):  # It never expires, so answers written over an hour are 
         return save(slug)
     try:
         attempt, issued = record.submit_quiz(db.session, current_user, current_catalog(), course,
-                                             token, submitted_answers(request.form), clock.now(),
-                                             shown_keys(request.form),
+                                             token, submitted_answers(request.form, course),
+                                             clock.now(), shown_keys(request.form),
                                              assisted_by=shared_device.assisting_helper())
     except quizzes.QuizWithheld:
         return render_template("quiz/withheld.html", course=course), 409
