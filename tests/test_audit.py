@@ -55,7 +55,8 @@ def test_administrators_read_filter_and_export_the_trail(app, revoked):
 def test_the_command_prints_the_trail(app, revoked):
     result = app.test_cli_runner().invoke(args=["audit", "--action", "certificate-revoked"])
     assert result.exit_code == 0
-    assert "Quản Trị Viên [203.0.113.7] certificate-revoked Lê Thị Hoa" in result.output
+    assert ("Quản Trị Viên [203.0.113.7] Certificate revoked (certificate-revoked) Lê Thị Hoa"
+            in result.output)
 
 
 def test_role_grants_and_exports_are_on_the_trail(app, learners):

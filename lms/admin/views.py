@@ -218,6 +218,7 @@ def audit_trail():
                             before_id=before if before and 0 < before < 2**62 else None)
     older_args = {k: v for k, v in request.args.items() if k != "before"}
     return render_template("admin/audit.html", form=form, entries=entries, labels=ACTION_LABELS,
+                           actor_name=audit.actor_name,
                            older=entries[-1].id if len(entries) == audit.PAGE_SIZE else None,
                            older_args=older_args)
 
