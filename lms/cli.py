@@ -70,7 +70,7 @@ def refresh_reports() -> None:
 def check_content(strict: bool, content_dir: str | None) -> None:
     catalog = load_catalog(content_dir or config.content_dir())
     for problem in catalog.problems:
-        click.echo(str(problem))
+        click.echo(problem.located(_))
     for slug in sorted(catalog.withheld):
         click.echo(_("courses/%(slug)s: this course has errors: learners can read it, but its "
                      "quiz and certificate wait until they are fixed", slug=slug))
@@ -130,7 +130,7 @@ def import_questions(source: Path, course, lesson, source_format, output: Path |
     result = convert(str(source), source.read_bytes(), course, lesson, source_format,
                      str(output) if output else None)
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem.located(_), err=True)
     if result.markdown is None:
         raise SystemExit(1)
     if output:

@@ -228,3 +228,44 @@ def test_the_language_follows_lms_language_then_the_shells_locale(monkeypatch, e
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert command_language() == expected
+
+
+# --- the content checker and the question import (issue 11, item 8) ------------------------
+
+BROKEN_COURSE = {
+    "courses/sample/course.md": "---\ntitle: Khoá thử\nsummary: Thử\naudience: citizen\n"
+                                "level: basic\nminutes: 5\ncompetences: [9.9]\ntitel: x\n---\n"
+                                "Giới thiệu.\n",
+    "courses/sample/01-first.md": "---\ntitle: Bài một\n---\nNội dung.\n",
+}
+
+
+@pytest.mark.parametrize("env, expected", [
+    (VIETNAMESE, ['courses/sample/course.md:7: không có mã năng lực "9.9": hãy dùng mã như '
+                  '"4.2" theo Thông tư 02/2025/TT-BGDĐT',
+                  'courses/sample/course.md:8: cảnh báo: trường lạ "titel" (có phải gõ nhầm?)',
+                  "0 khoá học, 0 bài học, 0 bài kiểm tra, 0 chương trình: 1 lỗi, 1 cảnh báo"]),
+    (ENGLISH, ['courses/sample/course.md:7: unknown competence code "9.9": use codes such as '
+               '"4.2" from Circular 02/2025/TT-BGDĐT',
+               'courses/sample/course.md:8: warning: unknown field "titel" (is it misspelt?)',
+               "0 courses, 0 lessons, 0 quizzes, 0 programs: 1 errors, 1 warnings"])])
+def test_content_check_prints_its_problems_in_the_language_of_lang(runner, content_tree, env,
+                                                                   expected):
+    root = content_tree(BROKEN_COURSE)
+    result = runner.invoke(args=["content", "check", "--strict", "--path", str(root)], env=env)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3, result.output
+    assert all(line.startswith(words) for line, words in zip(lines, expected, strict=True))
+
+
+@pytest.mark.parametrize("env, expected", [
+    (VIETNAMESE, "đây không phải tệp GIFT, Aiken hay Moodle XML"),
+    (ENGLISH, "this is not a GIFT, Aiken or Moodle XML file")])
+def test_question_import_prints_its_problems_in_the_language_of_lang(runner, tmp_path, env,
+                                                                     expected):
+    bank = tmp_path / "bank.doc"
+    bank.write_text("Chỉ là ghi chú, không phải câu hỏi.\n", encoding="utf-8")
+    result = runner.invoke(args=["content", "import", str(bank)], env=env)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"{bank}:1: {expected}"), result.output
