@@ -10,6 +10,7 @@ errors are written.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,11 +111,15 @@ def _usage_message(error: click.UsageError, ctx: click.Context) -> str:
     return text
 
 
-def _spoken(error: click.UsageError, ctx: click.Context) -> click.UsageError:
-    if isinstance(error, (UsageError, click.exceptions.NoArgsIsHelpError)):
-        return error  # ours already, or the help itself (shown for a group typed alone)
-    # The option parser's errors come without the context: the command's is the same.
-    return UsageError(_usage_message(error, error.ctx or ctx), error.ctx or ctx)
+@contextmanager
+def _usage_errors_in_words(ctx: click.Context):
+    try:
+        yield
+    except (UsageError, click.exceptions.NoArgsIsHelpError):
+        raise  # ours already, or the help itself (shown for a group typed alone)
+    except click.UsageError as error:
+        # The option parser's errors come without the context: the command's is the same.
+        raise UsageError(_usage_message(error, error.ctx or ctx), error.ctx or ctx) from None
 
 
 # --- what a value must be ---------------------------------------------------------------------
@@ -152,34 +157,35 @@ class Folder(click.Path):
         return super().convert(value, param, ctx)
 
 
-class Day(click.DateTime):
+class _RefusedInWords:
+    """A Click type that refuses a value in words of ours (Click's own are English)."""
+    metavar: str
+    refusal: str  # marked with N_, filled with the value
+
+    def get_metavar(self, param, ctx) -> str:
+        return self.metavar
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(_(self.refusal, value=value), param, ctx)
+
+
+class Day(_RefusedInWords, click.DateTime):
+    metavar = "YYYY-MM-DD"
+    refusal = N_("“%(value)s” is not a day: write it as year-month-day, e.g. 2026-12-01.")
+
     def __init__(self):
         super().__init__(["%Y-%m-%d"])
 
-    def get_metavar(self, param, ctx) -> str:
-        return "YYYY-MM-DD"
 
-    def convert(self, value, param, ctx):
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter:
-            self.fail(_("“%(value)s” is not a day: write it as year-month-day, e.g. "
-                        "2026-12-01.", value=value), param, ctx)
+class AtLeastOne(_RefusedInWords, click.IntRange):
+    metavar = "N"
+    refusal = N_("“%(value)s” is not a whole number of 1 or more.")
 
-
-class AtLeastOne(click.IntRange):
     def __init__(self):
         super().__init__(min=1)
-
-    def get_metavar(self, param, ctx) -> str:
-        return "N"
-
-    def convert(self, value, param, ctx):
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter:
-            self.fail(_("“%(value)s” is not a whole number of 1 or more.", value=value),
-                      param, ctx)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -228,10 +234,8 @@ class _Spoken:
         return option
 
     def parse_args(self, ctx, args):
-        try:
+        with _usage_errors_in_words(ctx):
             return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            raise _spoken(error, ctx) from None
 
 
 class Command(_Spoken, click.Command):
@@ -267,10 +271,8 @@ class _SpokenGroup(_Spoken):
                                     for name, command in commands])
 
     def resolve_command(self, ctx, args):
-        try:
+        with _usage_errors_in_words(ctx):
             return super().resolve_command(ctx, args)
-        except click.UsageError as error:
-            raise _spoken(error, ctx) from None
 
 
 class Group(_SpokenGroup, click.Group):
