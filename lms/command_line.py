@@ -62,7 +62,8 @@ def ngettext(singular: str, plural: str, num: int, /, **values) -> str:
 # --- errors -----------------------------------------------------------------------------------
 
 class CommandError(click.ClickException):
-    """What went wrong, already in the command's language; Click adds "Error:" in English."""
+    """What went wrong, already in the command's language, shown after "Lỗi:" (Click would
+    write its English "Error:")."""
 
     def show(self, file=None) -> None:
         click.echo(_("Error: %(message)s", message=self.format_message()), file=file, err=True)

@@ -49,6 +49,8 @@ ACTION_WORDS = {
     "content-rolled-back": N_("Course version put back"),
     "publisher-granted": N_("Allowed to publish a course"),
     "publisher-revoked": N_("No longer allowed to publish a course"),
+    "reset-code-issued": N_("Code to choose a new password given by staff"),
+    "password-reset": N_("New password chosen with a code"),
     "support-point-saved": N_("Support point saved"),
     "support-point-closed": N_("Support point closed"),
     "learner-registered": N_("Person registered by a helper"),

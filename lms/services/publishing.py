@@ -272,7 +272,9 @@ def stage(session: Session, base_dir: str | os.PathLike, files: dict[str, bytes]
 def _kept(problem: Problem) -> dict:
     return {"path": problem.path, "line": problem.line, "message": problem.message,
             "severity": problem.severity, "message_id": problem.message_id,
-            "values": dict(problem.values)}
+            # A value read from YAML may be a date, say: kept as its text (numbers as numbers).
+            "values": {name: value if isinstance(value, (int, float)) else str(value)
+                       for name, value in problem.values}}
 
 
 def kept_problems(package: ContentPackage) -> list[Problem | str]:
