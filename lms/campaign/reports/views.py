@@ -45,25 +45,6 @@ FORM_ERRORS = {
 }
 
 
-# What the units form says for each of the import's rules (unit_import keys them).
-UNIT_PROBLEMS = {
-    "code-empty": _l("Enter a code."),
-    "code-long": _l("A code has at most %(length)s characters."),
-    "code-slash": _l("A code cannot contain “/” or be only dots."),
-    "code-taken": _l("The code %(code)s is already used by another unit."),
-    "name-empty": _l("Enter the unit's name."),
-    "name-long": _l("A name has at most %(length)s characters."),
-    "kind-unknown": _l("Choose one of the kinds."),
-    "own-parent": _l("A unit cannot be under itself."),
-    "expected-number": _l("“%(value)s” is not a number of people: write a whole number such "
-                          "as 4200, without dots or spaces, or leave it empty."),
-    "parent-needed": _l("Give the code of one of your units to put this unit under."),
-    "parent-unknown": _l("No unit with the code %(code)s among the units you manage."),
-    "move-own-scope": _l("Your own top unit cannot be moved; ask an administrator."),
-    "move-inside": _l("%(code)s is inside this unit: a unit cannot move under itself."),
-}
-
-
 @bp.context_processor
 def report_labels():
     return {"charts": charts, "AUDIENCE_LABELS": AUDIENCE_LABELS, "AGE_LABELS": AGE_LABELS,
@@ -249,7 +230,7 @@ def unit_fields(form: UnitForm, unit=None) -> unit_changes.UnitFields:
 def unit_form_errors(form: UnitForm, error: unit_changes.UnitChangeError) -> None:
     for problem in error.problems:
         field = getattr(form, problem.column or "code", None) or form.code
-        field.errors = [*field.errors, str(UNIT_PROBLEMS[problem.key]) % problem.params]
+        field.errors = [*field.errors, problem.message(_)]
 
 
 @bp.route("/manage-units/", methods=["GET", "POST"])
