@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.dates import format_date, format_skeleton
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 from lms.services.clock import VIETNAM, aware, vietnam_date
 
@@ -62,6 +62,12 @@ def format_time_of_day(value: datetime, language: str | None = None) -> str:
     return format_skeleton("Hm", aware(value).astimezone(VIETNAM), locale=_locale_for(language))
 
 
+def worded(message) -> str:
+    """A message a service wrote once in English with its values (a content problem, say: see
+    lms/wording.py), in the page's language."""
+    return message.worded(gettext)
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_babel_locale, default_timezone="Asia/Ho_Chi_Minh",
           default_translation_directories=str(Path(__file__).parent / "translations"))
@@ -69,3 +75,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["time_of_day"] = format_time_of_day
+    app.jinja_env.filters["worded"] = worded

@@ -3,7 +3,7 @@
 Each rule has one home:
 - units.py, unit_import.py, unit_changes.py: the tree of provinces, communes, wards and special
   zones with their expected counts, its CSV import, and its changes from the web (checked by
-  the import's rules);
+  the import's rules); unit_problems.py: the code and the words of each of those rules;
 - scope.py: which units a staff member may see;
 - audiences.py: who a campaign counts (citizens, civil servants) and the age groups;
 - assignments.py: courses and programs assigned to people or units, with due dates; whom an

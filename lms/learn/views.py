@@ -162,8 +162,13 @@ def lesson_audio(slug: str, lesson_slug: str, language: str):
 
 @bp.get("/audio/<name>")
 def audio_file(name: str):
-    # Named by what it says: the same name is always the same sound, kept for a year.
+    # Named by what it says: the same name is always the same sound, kept for a year, the name
+    # its own ETag. No file time is sent: the times a question's option clips were made would
+    # tell their order in the quiz file, or which option a trainer corrected last.
     if not read_aloud.is_file_name(name):
         abort(404)
-    return send_from_directory(current_app.config["LMS_AUDIO_DIR"], name, mimetype="audio/ogg",
-                               max_age=365 * 24 * 3600)
+    response = send_from_directory(current_app.config["LMS_AUDIO_DIR"], name,
+                                   mimetype="audio/ogg", max_age=365 * 24 * 3600,
+                                   etag=name.partition(".")[0])
+    del response.headers["Last-Modified"]
+    return response
