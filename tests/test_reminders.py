@@ -27,7 +27,9 @@ ICT = timezone(timedelta(hours=7))
 # 10:00 on 1 December 2026 in Vietnam: within sending hours.
 MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=ICT)
 PUBLIC_URL = "https://hoc.example.vn"
-VIETNAMESE, ENGLISH = {"LANG": None}, {"LANG": "en"}
+# The locale variables a developer's shell may set are cleared, so that only LANG speaks.
+VIETNAMESE = {"LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LMS_LANGUAGE": None}
+ENGLISH = {**VIETNAMESE, "LANG": "en"}
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
