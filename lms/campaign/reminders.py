@@ -37,7 +37,6 @@ from lms.campaign.assignments import (LearnerAssignment, done_condition, for_lea
 from lms.campaign.scope import in_subtree
 
 WEEK_BEFORE, DAY_BEFORE, OVERDUE = "due-7", "due-1", "overdue"
-RULES = (WEEK_BEFORE, DAY_BEFORE, OVERDUE)
 OVERDUE_FOR_DAYS = 7
 SENDING_HOURS = (7, 21)  # from 07:00 to 21:00 in Vietnam: no SMS wakes anyone up
 # After the 1st, 2nd, 3rd and 4th failed try; the 5th failure gives up.
@@ -51,7 +50,6 @@ SMS_PARTS = 2  # the longest a reminder SMS may be
 
 DUE = ("waiting", "failed")  # rows a run may claim once next_try_at has come
 SKIPPED = ("opted-out", "no-contact", "finished", "outdated")
-STATUSES = ("waiting", "claimed", "sending", "sent", "failed", "given-up", "unknown", *SKIPPED)
 
 
 def rule_for(days_left: int) -> str | None:
@@ -409,7 +407,6 @@ class Failure:
     rule: str
     channel: str
     status: str
-    attempts: int
     last_error: str
     next_try_at: datetime | None  # for "failed": when it is tried again
 
@@ -440,14 +437,13 @@ def counts(session: Session, prefix: str, assignment_ids: list[int],
     for assignment_id in [a for a in assignment_ids if found[a].groups["failed"]]:
         failed = session.execute(
             select(User.full_name, OrgUnit.name, Reminder.rule, Reminder.channel,
-                   Reminder.status, Reminder.attempts, Reminder.last_error,
-                   Reminder.next_try_at)
+                   Reminder.status, Reminder.last_error, Reminder.next_try_at)
             .join(User, User.id == Reminder.user_id).join(OrgUnit, OrgUnit.id == User.org_unit_id)
             .where(Reminder.assignment_id == assignment_id, in_subtree(prefix),
                    Reminder.status.in_(("failed", "given-up", "unknown")))
             .order_by(OrgUnit.path, User.full_name, Reminder.id).limit(failures_shown))
         found[assignment_id].failures.extend(
-            Failure(name, unit, rule, channel, status, attempts, error or "",
+            Failure(name, unit, rule, channel, status, error or "",
                     next_try if status == "failed" else None)
-            for name, unit, rule, channel, status, attempts, error, next_try in failed)
+            for name, unit, rule, channel, status, error, next_try in failed)
     return found
