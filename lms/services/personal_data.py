@@ -22,8 +22,9 @@ from lms.services.accounts import AccountError
 from lms.services.certificates import masked_name
 from lms.services.clock import vietnam_date
 
-# Raise when the notice's content changes; a consent names the version the person read.
-NOTICE_VERSION = "2026-12-01"
+# Raise when the notice's content changes; a consent names the version the person read
+# (2026-12-01.2: due-date reminders by SMS and email).
+NOTICE_VERSION = "2026-12-01.2"
 DELETED = "!deleted"  # matches no password, as "!" does for accounts never activated
 
 
