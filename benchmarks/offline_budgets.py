@@ -1,6 +1,8 @@
 """Weights for weak networks (issue 16), against the budgets: a lesson's first visit <= 40 KiB
 compressed, JavaScript included; a repeat visit <= 5 KiB; a course saved for offline <= 2 MB
-without audio; its recorded reading <= 1 MB per lesson.
+without audio; its recorded reading <= 1 MB per lesson. With --audio, each quiz's recording
+too: all its clips, a question's (its prompt, hint and options, as read-aloud.js plays them),
+and the heaviest attempt (its drawn number of the heaviest questions).
 
 Every bundled lesson is fetched through the app, signed in (the heavier, personal page), as a
 phone would: the page, then everything it references (styles, scripts, icons, images). Each
@@ -47,7 +49,7 @@ def main() -> None:
                           "LMS_AUDIO_DIR": f"{instance}/audio"})
         client = app.test_client()
         with app.app_context():
-            from lms.services.org import learner_unit_choices
+            from lms.campaign.units import learner_unit_choices
             from lms.extensions import db
             unit = learner_unit_choices(db.session)[0].id
         client.post("/register", data={"identifier": "0912000111", "full_name": "Bench",
@@ -94,6 +96,27 @@ def main() -> None:
                 for made in read_aloud.make_course_audio(course, folder):
                     print(f"audio {made.course}/{made.lesson} ({made.language}): "
                           f"{made.total_bytes / KIB:.0f} KiB, {made.files} paragraphs")
+            with app.app_context():  # a question's hint is worded in the page's language
+                for course in catalog.courses:
+                    if course.quiz:
+                        for made in read_aloud.make_quiz_audio(course, folder):
+                            print_quiz_audio(folder, course.quiz, made)
+
+
+def question_bytes(folder: Path, question, language: str) -> int:
+    """What read-aloud.js fetches to read one question through, in `language`."""
+    clips = read_aloud.question_clips(folder, read_aloud.question_reading(question, language))
+    return sum((folder / name).stat().st_size
+               for name in {*clips.prompt, *clips.options, *filter(None, [clips.hint])})
+
+
+def print_quiz_audio(folder: Path, quiz, made) -> None:
+    weights = sorted(question_bytes(folder, q, made.language) for q in quiz.questions)
+    attempt = sum(weights[-quiz.questions_per_attempt:])
+    print(f"audio {made.course}/quiz ({made.language}): {made.total_bytes / KIB:.0f} KiB, "
+          f"{made.files} clips for {made.questions} questions; a question "
+          f"{weights[0] / KIB:.0f}-{weights[-1] / KIB:.0f} KiB; the heaviest attempt of "
+          f"{quiz.questions_per_attempt}: {attempt / KIB:.0f} KiB")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import DateTimePattern, format_skeleton, match_skeleton, parse_pattern
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_locale, get_translations, gettext
 from jinja2 import pass_context
 
 from lms.services.clock import VIETNAM, aware, vietnam_date
@@ -74,6 +74,12 @@ def format_time_of_day(value: datetime, language: str | None = None) -> str:
     return format_skeleton("Hm", aware(value).astimezone(VIETNAM), locale=_locale_for(language))
 
 
+def worded(message) -> str:
+    """A message a service wrote once in English with its values (a content problem, say: see
+    lms/wording.py), in the page's language."""
+    return message.worded(gettext)
+
+
 # A page's translations, found once per rendering (a context processor) instead of once per
 # string: Flask-Babel looks them up again for each of the page's fifty or so texts.
 TRANSLATIONS_VARIABLE = "lms_translations"
@@ -119,3 +125,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["time_of_day"] = format_time_of_day
+    app.jinja_env.filters["worded"] = worded

@@ -1,6 +1,6 @@
 """Sending a short message to a person: by SMS to a phone number, by email to an address.
 
-One call for every sender (codes now, reminders later): `send(to, subject, text, kind)`. The
+One call for every sender (codes, reminders): `send(to, subject, text, kind)`. The
 backend for each channel comes from settings (LMS_SMS_BACKEND, LMS_EMAIL_BACKEND):
 
 - "outbox": each message is written as one JSON file in the instance folder's `outbox/`, where
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import unicodedata
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -43,6 +44,32 @@ class Message:
 
 def channel_of(to: str) -> str:
     return "email" if "@" in to else "sms"
+
+
+# SMS text: GSM 03.38's 7-bit alphabet (160 characters in one SMS, 153 in each part of a
+# longer one). One character outside it turns the whole message into UCS-2: 70 (67) a part.
+GSM_BASIC = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM_EXTENDED = "^{}\\[~]|€"  # two 7-bit characters each
+_TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
+                             "…": "...", "·": "-", "đ": "d", "Đ": "D", "\u00a0": " "})
+
+
+def unaccented(text: str) -> str:
+    """`text` in GSM's alphabet: Vietnamese without its marks ("Kỹ năng số" -> "Ky nang so"),
+    typographic quotes and dashes as plain ones, anything else left out."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text.translate(_TYPOGRAPHY))
+                   if not unicodedata.combining(c))
+    return "".join(c for c in bare if c in GSM_BASIC or c in GSM_EXTENDED)
+
+
+def sms_parts(text: str) -> int:
+    """How many SMS `text` is sent as (and billed for)."""
+    if all(c in GSM_BASIC or c in GSM_EXTENDED for c in text):
+        length, single, part = len(text) + sum(c in GSM_EXTENDED for c in text), 160, 153
+    else:
+        length, single, part = len(text.encode("utf-16-le")) // 2, 70, 67
+    return 1 if length <= single else -(-length // part)
 
 
 def send(to: str, subject: str, text: str, kind: str) -> Message:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from lms.extensions import db, limiter, login_manager
 from lms.models import User
-from lms.services import clock, sessions
+from lms.services import accounts, clock, sessions
 from lms.support import shared_device
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -109,6 +109,7 @@ def sign_in(user: User, remember: bool = False) -> None:
     session.clear()
     if language:
         session["lang"] = language
+        accounts.remember_language(user, language)
     # A support point's shared device remembers no one, and signs its person out when idle.
     shared = shared_device.current() is not None
     user.device_token = sessions.start(

@@ -1,7 +1,10 @@
 /* Reading a lesson or a quiz aloud, paragraph by paragraph, the paragraph being read
-   highlighted, with pause and speed. The phone's own voice for the page's language when it has
-   one (nothing downloaded); else the recorded reading made by `flask content audio`, if any.
-   Without JavaScript, or with neither, no button appears. */
+   highlighted, with pause and speed; a quiz option (data-listen), and each question of a page
+   holding several, gets its own button that reads it alone. The phone's own voice for the
+   page's language when it has one (nothing downloaded); else the recorded reading made by
+   `flask content audio`, if any: a lesson's listed in its data-audio file, a quiz's on its
+   blocks (data-clips, in the order the attempt shows them). Without JavaScript, or with
+   neither, no button appears. */
 (function () {
   "use strict";
   var area = document.querySelector("[data-read-aloud]");
@@ -18,6 +21,7 @@
     return !node.querySelector(BLOCKS) && node.textContent.trim();
   });
   var current = -1;
+  var last = -1;  // the last paragraph of what is being read: all of them, or one block's
   var playing = false;
   var engine = null;  // speak(index), pause(), resume(), stop()
 
@@ -32,6 +36,7 @@
     return {
       speak: function (index) {
         speechSynthesis.cancel();
+        speechSynthesis.resume();  // a block's button pressed while paused: not paused any more
         var utterance = new SpeechSynthesisUtterance(paragraphs[index].textContent.trim());
         utterance.voice = voice;
         utterance.lang = voice.lang;
@@ -66,18 +71,27 @@
   }
   function readFrom(index) {
     current = index;
-    if (index >= paragraphs.length) { stop(); return; }
+    if (index > last) { stop(); return; }
     highlight(index);
     engine.speak(index);
   }
   function next() { readFrom(current + 1); }
+  function showState() {
+    play.textContent = playing ? T.pause : current === -1 ? T.listen : T.resume;
+    play.setAttribute("aria-pressed", String(playing));
+  }
+  function start(first, end) {
+    playing = true;
+    last = end;
+    readFrom(first);
+    showState();
+  }
   function stop() {
     playing = false;
     current = -1;
     engine.stop();
     highlight(-1);
-    play.textContent = T.listen;
-    play.setAttribute("aria-pressed", "false");
+    showState();
   }
 
   var play = document.createElement("button");
@@ -93,17 +107,12 @@
 
   play.addEventListener("click", function () {
     if (!playing && current === -1) {
-      playing = true;
-      readFrom(0);
-    } else if (playing) {
-      playing = false;
-      engine.pause();
-    } else {
-      playing = true;
-      engine.resume();
+      start(0, paragraphs.length - 1);
+      return;
     }
-    play.textContent = playing ? T.pause : T.resume;
-    play.setAttribute("aria-pressed", String(playing));
+    playing = !playing;
+    if (playing) { engine.resume(); } else { engine.pause(); }
+    showState();
   });
   pace.addEventListener("click", function () {
     speed = speeds[(speeds.indexOf(speed) + 1) % speeds.length];
@@ -112,12 +121,48 @@
     if (playing && current >= 0) { readFrom(current); }  // the paragraph again, at the new pace
   });
 
+  // A speaker, drawn here: no icon file to fetch, no emoji font needed.
+  var SPEAKER = "M3 9v6h4l5 4V5L7 9H3zm13.5 3a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4z";
+  function listenButton(block) {
+    var inside = paragraphs.filter(function (node) { return block.contains(node); });
+    if (!inside.length) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "listen-one";
+    var icon = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    icon.setAttribute("viewBox", "0 0 24 24");
+    icon.setAttribute("aria-hidden", "true");
+    icon.setAttribute("focusable", "false");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", SPEAKER);
+    icon.appendChild(path);
+    button.appendChild(icon);
+    button.addEventListener("click", function () {
+      if (playing) { engine.stop(); }
+      start(paragraphs.indexOf(inside[0]), paragraphs.indexOf(inside[inside.length - 1]));
+    });
+    if (block.tagName === "FIELDSET") {  // a question: its button under its words
+      button.appendChild(document.createTextNode(T.listen_question));
+      block.insertBefore(button, block.querySelector("legend").nextSibling);
+    } else {  // an option: a button beside it, outside the label (tapping it ticks nothing)
+      button.setAttribute("aria-label", T.listen_option);
+      var row = document.createElement("div");
+      row.className = "listen-row";
+      block.parentNode.insertBefore(row, block);
+      row.appendChild(block);
+      row.appendChild(button);
+    }
+  }
+
   function offer(chosen) {
     if (engine || !chosen || !paragraphs.length) { return; }
     engine = chosen;
     tools.appendChild(play);
     tools.appendChild(pace);
     tools.hidden = false;
+    var questions = area.querySelectorAll("fieldset");
+    if (questions.length > 1) { Array.prototype.forEach.call(questions, listenButton); }
+    Array.prototype.forEach.call(area.querySelectorAll("[data-listen]"), listenButton);
   }
   function tryPhoneVoice() {
     var voice = voiceFor(language);
@@ -127,14 +172,30 @@
   if (!tryPhoneVoice() && window.speechSynthesis) {
     speechSynthesis.addEventListener("voiceschanged", tryPhoneVoice);  // voices load late
   }
+  function clipsOnThePage() {
+    // Each holder's clips are the paragraphs inside it, in order; every paragraph needs one.
+    var files = paragraphs.map(function () { return null; });
+    Array.prototype.forEach.call(area.querySelectorAll("[data-clips]"), function (holder) {
+      var clips = holder.getAttribute("data-clips").split(" ");
+      var inside = paragraphs.filter(function (node) { return holder.contains(node); });
+      if (inside.length === clips.length) {
+        inside.forEach(function (node, n) { files[paragraphs.indexOf(node)] = clips[n]; });
+      }
+    });
+    return files.length && files.every(Boolean) ? files : null;
+  }
   var recording = area.getAttribute("data-audio");
-  if (recording) {
+  var clips = clipsOnThePage();
+  if (recording || clips) {
     // Asked only after the phone had a moment to list its voices.
     setTimeout(function () {
       if (engine) { return; }
-      fetch(recording).then(function (response) {
+      var found = clips ? fetch(clips[0], {method: "HEAD"}).then(function (response) {
+        return response.ok ? {files: clips} : null;  // reachable now (not offline)
+      }) : fetch(recording).then(function (response) {
         return response.ok ? response.json() : null;
-      }).then(function (found) {
+      });
+      found.then(function (found) {
         if (found && found.files.length === paragraphs.length) { offer(recorded(found.files)); }
       }).catch(function () { /* no network and not saved: no recorded reading */ });
     }, 800);

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from redis.exceptions import ConnectionError
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from lms import create_app
 from lms.config import REPOSITORY_ROOT, _database_url
@@ -36,12 +36,29 @@ def postgres_url() -> str:
     if not url:
         skip_or_fail("PostgreSQL tests need LMS_TEST_DATABASE_URL, "
                      "e.g. postgresql://postgres@127.0.0.1:5432/test")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1... when run in parallel
+    if worker:
+        url = _database_of_worker(url, worker)
     engine = create_engine(_database_url(url))
     with engine.begin() as connection:  # start from an empty schema, then let migrations build it
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def _database_of_worker(url: str, worker: str) -> str:
+    """Each parallel test process gets a database of its own beside the configured one."""
+    configured = make_url(_database_url(url))
+    own = configured.set(database=f"{configured.database}_{worker}")
+    engine = create_engine(configured, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                    {"name": own.database}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def _empty_tables(app) -> None:
@@ -175,6 +192,15 @@ def bundled_copy(tmp_path) -> Path:
 
 
 PASSWORD = "một câu dễ nhớ"
+# Two provinces; the first with a commune (and a group below it) and a ward.
+UNITS = [
+    {"code": "P", "name": "Tỉnh Thử Nghiệm", "parent_code": "", "kind": "province"},
+    {"code": "P-C1", "name": "Xã Một", "parent_code": "P", "kind": "commune"},
+    {"code": "P-C1-G1", "name": "Tổ dân phố Một", "parent_code": "P-C1", "kind": "group"},
+    {"code": "P-C2", "name": "Phường Hai", "parent_code": "P", "kind": "ward"},
+    {"code": "Q", "name": "Tỉnh Khác", "parent_code": "", "kind": "province"},
+    {"code": "Q-C1", "name": "Xã Khác", "parent_code": "Q", "kind": "commune"},
+]
 
 
 def client_from(app, address: str):
@@ -229,6 +255,21 @@ class Learners:
 @pytest.fixture
 def learners(app):
     return Learners(app)
+
+
+def form_answers(app, token: str, answers: dict[str, list[int]]) -> dict[str, list[str]]:
+    """Quiz form fields for answers given as the quiz file's option indices: the page sends
+    each option's place on it, in the order the attempt drew (services/quizzes.py)."""
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.models import QuizAttempt
+
+    with app.app_context():
+        draw = db.session.scalar(select(QuizAttempt.draw).where(QuizAttempt.token == token))
+    orders = {item["key"]: item["order"] for item in draw}
+    return {f"q-{key}": [str(orders[key].index(i)) for i in picked]
+            for key, picked in answers.items()}
 
 
 def right_answers(attempt, quiz) -> dict[str, list[int]]:

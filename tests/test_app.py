@@ -108,7 +108,10 @@ def test_content_errors_are_shown_to_trainers(make_app, tmp_path):
         db.session.query(User).one().role = "admin"
         db.session.commit()
     page = client.get("/admin/content/").get_data(as_text=True)
-    assert "quizzes/ai-basics.md:" in page and "this question has no right option" in page
+    assert "quizzes/ai-basics.md:" in page and "câu hỏi này chưa có đáp án đúng" in page
+    client.get("/language/en")
+    page = client.get("/admin/content/").get_data(as_text=True)
+    assert "this question has no right option" in page
 
 
 def test_workers_starting_together_migrate_one_at_a_time(tmp_path, database_url):

@@ -7,6 +7,7 @@ from sqlalchemy.exc import DatabaseError
 
 from lms.extensions import db
 from lms.models import AuditEntry, Certificate, User
+from lms.services import audit
 
 from test_certificates import complete_course
 from test_record import make_manager
@@ -55,7 +56,8 @@ def test_administrators_read_filter_and_export_the_trail(app, revoked):
 def test_the_command_prints_the_trail(app, revoked):
     result = app.test_cli_runner().invoke(args=["audit", "--action", "certificate-revoked"])
     assert result.exit_code == 0
-    assert "Quản Trị Viên [203.0.113.7] certificate-revoked Lê Thị Hoa" in result.output
+    assert ("Quản Trị Viên [203.0.113.7] Certificate revoked (certificate-revoked) Lê Thị Hoa"
+            in result.output)
 
 
 def test_role_grants_and_exports_are_on_the_trail(app, learners):
@@ -66,6 +68,8 @@ def test_role_grants_and_exports_are_on_the_trail(app, learners):
             select(AuditEntry).order_by(AuditEntry.id))]
     assert ("role-granted", "command line") in actions
     assert ("personal-data-exported", "Quản Lý Xã") in actions
+    page = manager.get("/admin/audit/").get_data(as_text=True)  # in the page's language
+    assert "Cấp vai trò" in page and "do dòng lệnh" in page and "command line" not in page
 
 
 def test_managers_see_only_entries_about_their_own_units(app, learners, revoked):
@@ -87,3 +91,7 @@ def test_the_trail_is_append_only(app, revoked):
             db.session.rollback()
         assert db.session.scalar(select(AuditEntry.actor_name).where(
             AuditEntry.action == "certificate-revoked")) == "Quản Trị Viên"
+
+
+def test_every_action_has_its_words_for_the_page_and_the_command():
+    assert set(audit.ACTION_WORDS) == set(audit.ACTIONS)

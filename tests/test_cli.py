@@ -57,7 +57,8 @@ def test_the_real_command_prints_each_problem_once_and_builds_no_app(tmp_path, c
     files = valid_tree()
     del files["courses/sample/02-second.en.md"]
     root = content_tree(files)
-    env = {**os.environ, "LMS_CONTENT_DIR": str(root), "LMS_INSTANCE_DIR": str(tmp_path / "i")}
+    env = {**os.environ, "LMS_CONTENT_DIR": str(root), "LMS_INSTANCE_DIR": str(tmp_path / "i"),
+           "LMS_LANGUAGE": "en"}
     env.pop("FLASK_APP", None)
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "content", "check"],
                             cwd=REPOSITORY_ROOT, env=env, capture_output=True, text=True,

@@ -118,3 +118,19 @@ def test_an_empty_unit_exports_a_header_only(world, people, what):
     sheet = openpyxl.load_workbook(io.BytesIO(
         client.get(f"/reports/units/Q/{what}.xlsx").data)).active
     assert sheet.max_row >= 1 and sheet.freeze_panes == "A2"
+
+
+def test_a_people_export_larger_than_an_excel_sheet_is_offered_as_csv(world, people, monkeypatch):
+    # Excel's own limit is 1,048,575 people; the view reads it where the rule is written.
+    from lms.campaign.reports import views
+    client = world.client(people["organiser"])
+    client.get("/language/en")
+    monkeypatch.setattr(views, "XLSX_MAX_ROWS", 1)
+    refused = client.get("/reports/units/P/people.xlsx")
+    assert refused.status_code == 302 and refused.location.endswith("/reports/units/P/")
+    page = client.get(refused.location).get_data(as_text=True)
+    assert "An Excel sheet holds at most 1 people and" in page
+    assert "Download the CSV file" in page
+    assert client.get("/reports/units/P/people.csv").status_code == 200
+    monkeypatch.setattr(views, "XLSX_MAX_ROWS", 10_000)
+    assert client.get("/reports/units/P/people.xlsx").status_code == 200

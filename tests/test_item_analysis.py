@@ -12,6 +12,7 @@ from lms.extensions import db
 from lms.export_files import day_month_year
 from lms.services import clock
 from lms.services.quiz_stats import discrimination_index
+from tests.conftest import form_answers
 
 
 @pytest.fixture(autouse=True)
@@ -50,13 +51,12 @@ def analysed(make_app, learners, small_quiz):
     for others_right, first_choice in LEARNERS:
         client = learners.register()
         page = client.get(f"/courses/{SLUG}/quiz/").get_data(as_text=True)
-        data = {"attempt": re.search(r'name="attempt" value="([^"]+)"', page).group(1)}
-        if first_choice is not None:
-            data[f"q-{questions[0].key}"] = [str(first_choice)]
+        token = re.search(r'name="attempt" value="([^"]+)"', page).group(1)
+        chosen = {} if first_choice is None else {questions[0].key: [first_choice]}
         for n, question in enumerate(questions[1:]):
             wrong = next(i for i in range(question.option_count) if i not in question.correct)
-            data[f"q-{question.key}"] = [str(i) for i in (
-                sorted(question.correct) if n < others_right else [wrong])]
+            chosen[question.key] = sorted(question.correct) if n < others_right else [wrong]
+        data = {"attempt": token, **form_answers(app, token, chosen)}
         assert client.post(f"/courses/{SLUG}/quiz/", data=data).status_code == 303
     trainer = learners.register(identifier="0912 345 678")
     runner = app.test_cli_runner()

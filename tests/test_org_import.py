@@ -65,20 +65,26 @@ def test_existing_units_can_be_parents_and_semicolons_and_a_bom_are_read(app, ru
 
 @pytest.mark.parametrize("rows, expected", [
     ("HP,Hải Phòng,,province\nHP-X,Phường X,ZZ,ward\n",
-     'row 3, column "parent_code": unknown parent code "ZZ"'),
+     'row 3, column “parent_code”: Unknown parent code ZZ'),
     ("HP,Hải Phòng,,province\nHP,Hải Phòng 2,,province\n",
-     'row 3, column "code": the code "HP" is already used on row 2'),
+     'row 3, column “code”: The code HP is already used on row 2.'),
     ("HP,Hải Phòng,,district\n",
-     'row 2, column "kind": "district" is not a kind of unit: use one of province, commune, '
-     'ward, special-zone, unit, group'),
-    ("HP,,,province\n", 'row 2, column "name": the name is empty'),
-    (",Hải Phòng,,province\n", 'row 2, column "code": the code is empty'),
-    ("HP,Hải Phòng,HP,province\n", 'row 2, column "parent_code": a unit cannot be its own parent'),
+     'row 2, column “kind”: “district” is not a kind of unit: use one of province, commune, '
+     'ward, special-zone, unit, group.'),
+    ("HP,,,province\n", "row 2, column “name”: Enter the unit's name."),
+    (",Hải Phòng,,province\n", "row 2, column “code”: Enter a code."),
+    ("HP,Hải Phòng,HP,province\n", "row 2, column “parent_code”: A unit cannot be under itself."),
+    ("HP,Hải Phòng,,\n", "row 2, column “kind”: Give the kind of unit, one of: province, "),
     ("HP,Hải Phòng,,province\nA,Đơn vị A,B,unit\nB,Đơn vị B,A,unit\n",
-     'row 3, column "parent_code": "A" is its own ancestor (A → B → A)'),
+     'row 3, column “parent_code”: A is its own ancestor (A → B → A).'),
     ("HN-HK,Phường Hoàn Kiếm,DB,ward\n",
-     'row 2, column "parent_code": "HN-HK" already exists under "HN": the import does not '
-     'move units'),
+     'row 2, column “parent_code”: HN-HK already exists under HN: the import does not '
+     'move units.'),
+    ("HN,Thành phố Hà Nội,,commune\n",
+     'row 2, column “kind”: HN already exists as a province: the import does not change kinds.'),
+    ("HN,Thành phố Hà Nội,VN,province\nVN,Việt Nam,,province\n",
+     'row 2, column “parent_code”: HN already exists at the top, under no unit: the import '
+     'does not move units.'),
 ])
 def test_a_wrong_row_is_named_with_its_column_and_nothing_is_written(app, runner, tmp_path,
                                                                       rows, expected):
@@ -96,8 +102,8 @@ def test_every_problem_in_the_file_is_reported_at_once(runner, tmp_path):
     text = HEADER + "HP,,,province\nHP-A,Phường A,HP,city\nHP-B,Phường B,HP,ward\n"
     result = runner.invoke(args=["org", "import", write(tmp_path, text)])
     assert result.exit_code == 1
-    assert 'row 2, column "name": the name is empty' in result.output
-    assert 'row 3, column "kind": "city" is not a kind of unit' in result.output
+    assert "row 2, column “name”: Enter the unit's name." in result.output
+    assert "row 3, column “kind”: “city” is not a kind of unit" in result.output
     assert "2 problems: nothing was imported." in result.output
 
 
@@ -105,7 +111,7 @@ def test_a_missing_column_is_named(runner, tmp_path):
     path = write(tmp_path, "code,name,kind\nHP,Hải Phòng,province\n")
     result = runner.invoke(args=["org", "import", path])
     assert result.exit_code == 1
-    assert 'row 1, column "parent_code": this column is missing' in result.output
+    assert "row 1, column “parent_code”: This column is missing" in result.output
 
 
 def test_a_file_not_in_utf8_is_refused_with_the_fix(runner, tmp_path):
@@ -128,7 +134,7 @@ def test_a_code_that_cannot_be_part_of_a_web_address_is_refused(app, runner, tmp
     result = runner.invoke(args=["org", "import",
                                  write(tmp_path, HEADER + f"{code},Hải Phòng,,province\n")])
     assert result.exit_code == 1
-    assert 'row 2, column "code": the code cannot contain "/" or be only dots' in result.output
+    assert "row 2, column “code”: A code cannot contain “/” or be only dots." in result.output
     assert code not in units(app)
 
 
@@ -168,7 +174,7 @@ def test_an_expected_count_that_is_not_a_number_is_named(app, runner, tmp_path, 
     text = (HEADER.strip() + ",expected_residents\n" + f"QN,Tỉnh Quảng Ninh,,province,{value}\n")
     result = runner.invoke(args=["org", "import", write(tmp_path, text)])
     assert result.exit_code == 1
-    assert f'row 2, column "expected_residents": "{value}" is not a number of people' \
+    assert f"row 2, column “expected_residents”: “{value}” is not a number of people" \
         in result.output
     with app.app_context():
         assert db.session.scalar(select(OrgUnit).where(OrgUnit.code == "QN")) is None

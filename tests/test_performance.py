@@ -115,10 +115,11 @@ def test_the_course_page_and_own_page_cost_the_same_queries_however_much_the_rec
     assert page.count("/me/certificates/") == 2 * (len(bundled_catalog.courses) + 1)
     assert page.count("state-done") == len(bundled_catalog.courses) + 1
     assert queries() == little
-    # The session check, the record in one query, the completed course's certificate; for
-    # /me, the session check, all certificates, the record, the last results, the
-    # assignments and whether each is done.
-    assert little == {"/courses/ai-basics/": 3, "/me/": 6}, little
+    # The session check, the record in one query, the completed course's certificate, the
+    # assignments (for the due-date notice) and whether each is done; for /me, the session
+    # check, all certificates, the record, the last results, the assignments and whether
+    # each is done.
+    assert little == {"/courses/ai-basics/": 5, "/me/": 6}, little
 
 
 def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app, learners):

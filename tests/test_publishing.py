@@ -105,13 +105,28 @@ def test_a_version_with_errors_is_kept_but_never_published(site, trainer, editab
     staged = upload(trainer, course_zip(editable, {"quizzes/ai-basics.md": quiz,
                                                    LESSON: lesson_text(editable)}))
     page = trainer.get(staged.headers["Location"]).get_data(as_text=True)
-    assert "quizzes/ai-basics.md:" in page and "has no right option" in page
+    # In the page's language, like every problem the site shows.
+    assert "quizzes/ai-basics.md:" in page and "câu hỏi này chưa có đáp án đúng" in page
     assert "Đăng phiên bản này" not in page
     package_id = int(re.search(r"/admin/publish/(\d+)/", staged.headers["Location"]).group(1))
     refused = trainer.post(f"/admin/publish/{package_id}/publish", follow_redirects=True)
     assert "Phiên bản này có lỗi" in refused.get_data(as_text=True)
     assert NEW_TEXT not in site.test_client().get(
         "/courses/ai-basics/what-is-ai/").get_data(as_text=True)
+
+
+def test_a_version_kept_before_problems_had_their_words_still_shows_them(site, trainer,
+                                                                          editable):
+    quiz = (editable / "quizzes/ai-basics.md").read_text(encoding="utf-8").replace(
+        "- [x]", "- [ ]", 1)
+    staged = upload(trainer, course_zip(editable, {"quizzes/ai-basics.md": quiz}))
+    package_id = int(re.search(r"/admin/publish/(\d+)/", staged.headers["Location"]).group(1))
+    with site.app_context():  # as an older version of lms stored them: lines of English
+        package = db.session.get(ContentPackage, package_id)
+        package.problems = ["quizzes/ai-basics.md:9: this question has no right option"]
+        db.session.commit()
+    page = trainer.get(staged.headers["Location"]).get_data(as_text=True)
+    assert "quizzes/ai-basics.md:9: this question has no right option" in page
 
 
 def symlinked_zip() -> bytes:

@@ -67,7 +67,8 @@ def test_a_trainer_converts_a_file_and_downloads_the_quiz(trainer):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "5 câu hỏi đã được chuyển đổi" in page
-    assert "<code>an-toan-so.gift:37</code> GIFT essay questions cannot be converted" in page
+    assert ("<code>an-toan-so.gift:37</code> không chuyển được câu hỏi GIFT loại essay"
+            in page)
     markdown = unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1))
     assert "{lesson=never-share-otp}" in markdown
     download = trainer.post("/admin/content/import/download",
@@ -89,7 +90,7 @@ def test_a_file_that_converts_nothing_says_so(trainer):
     response = upload(trainer, "notes.txt", b"just some notes\n")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<textarea" not in page
-    assert "notes.txt:1</code> this is not a GIFT, Aiken or Moodle XML file" in page
+    assert "notes.txt:1</code> đây không phải tệp GIFT, Aiken hay Moodle XML" in page
 
 
 def test_an_upload_over_the_bound_is_refused_kindly(trainer):

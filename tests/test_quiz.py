@@ -5,6 +5,7 @@ import pytest
 
 from lms.extensions import db
 from lms.models import QuizAttempt
+from tests.conftest import form_answers
 
 
 @pytest.fixture(autouse=True)
@@ -19,15 +20,15 @@ def form_of(page: str) -> dict:
     return {"attempt": token, "keys": keys}
 
 
-def answers(catalog, slug, keys, right=True):
+def answers(app, catalog, slug, form, right=True):
     """Form data answering every drawn question right (or every one wrong)."""
     quiz = catalog.course(slug).quiz
-    data = {}
-    for key in keys:
+    chosen = {}
+    for key in form["keys"]:
         question = quiz.question(key)
         wrong = [i for i in range(question.option_count) if i not in question.correct]
-        data[f"q-{key}"] = [str(i) for i in sorted(question.correct)] if right else [str(wrong[0])]
-    return data
+        chosen[key] = sorted(question.correct) if right else [wrong[0]]
+    return form_answers(app, form["attempt"], chosen)
 
 
 def test_the_quiz_needs_an_account(client):
@@ -54,6 +55,11 @@ def test_the_quiz_page_contains_no_correct_answer_marker(client, learners, bundl
     assert len(inputs) >= 20
     assert all(re.fullmatch(r'<input type="(radio|checkbox)" name="q-[0-9a-f]{16}" value="\d+">', tag)
                for tag in inputs), inputs
+    # An option's value is its place on the page, never its place in the quiz file, where
+    # trainers often put the right answer at the same place.
+    for key in form_of(page)["keys"]:
+        values = re.findall(rf'name="q-{key}" value="(\d+)"', page)
+        assert values == [str(n) for n in range(len(values))]
     quiz = bundled_catalog.course("ai-basics").quiz
     for key in form_of(page)["keys"]:  # explanations are shown only after submitting
         explanation = quiz.question(key).texts.get("vi").explanation_html
@@ -65,7 +71,7 @@ def test_options_are_shuffled_between_attempts(client, learners, clock):
     orders = set()
     for _ in range(4):
         page = client.get("/courses/data-security/quiz/").get_data(as_text=True)
-        orders.add(tuple(re.findall(r'name="q-[0-9a-f]+" value="(\d+)"', page)))
+        orders.add(tuple(re.findall(r'value="\d+">\s*<span>(.*?)</span>', page, re.S)))
         form = form_of(page)
         client.post("/courses/data-security/quiz/", data={"attempt": form["attempt"]})
         clock.advance(minutes=5)
@@ -85,7 +91,8 @@ def test_failing_then_passing_and_the_course_completes(client, learners, bundled
         client.post(f"/courses/ai-basics/{lesson.slug}/done")
     form = form_of(client.get("/courses/ai-basics/quiz/").get_data(as_text=True))
     failed = client.post("/courses/ai-basics/quiz/", data={
-        "attempt": form["attempt"], **answers(bundled_catalog, "ai-basics", form["keys"], False)})
+        "attempt": form["attempt"],
+        **answers(learners.app, bundled_catalog, "ai-basics", form, False)})
     assert failed.status_code == 303
     result = client.get(failed.headers["Location"]).get_data(as_text=True)
     assert "Đúng 0/10 câu: 0%" in result and "Chưa đạt" in result
@@ -96,7 +103,8 @@ def test_failing_then_passing_and_the_course_completes(client, learners, bundled
     form = form_of(client.get("/courses/ai-basics/quiz/").get_data(as_text=True))
     assert form["attempt"] != failed.headers["Location"].rsplit("/", 1)[1]  # a new draw
     passed = client.post("/courses/ai-basics/quiz/", data={
-        "attempt": form["attempt"], **answers(bundled_catalog, "ai-basics", form["keys"])})
+        "attempt": form["attempt"], **answers(learners.app, bundled_catalog, "ai-basics",
+                                              form)})
     result = client.get(passed.headers["Location"]).get_data(as_text=True)
     assert "Đúng 10/10 câu: 100%" in result and "Chúc mừng, bạn đã đạt!" in result
     assert "Bạn đã hoàn thành khoá học này ngày" in client.get("/courses/ai-basics/").get_data(as_text=True)
@@ -107,9 +115,10 @@ def test_failing_then_passing_and_the_course_completes(client, learners, bundled
 def test_a_double_submitted_quiz_records_one_attempt(app, client, learners, bundled_catalog):
     learners.register(client)
     form = form_of(client.get("/courses/ai-basics/quiz/").get_data(as_text=True))
-    right = {"attempt": form["attempt"], **answers(bundled_catalog, "ai-basics", form["keys"])}
+    right = {"attempt": form["attempt"],
+             **answers(learners.app, bundled_catalog, "ai-basics", form)}
     wrong = {"attempt": form["attempt"],
-             **answers(bundled_catalog, "ai-basics", form["keys"], right=False)}
+             **answers(learners.app, bundled_catalog, "ai-basics", form, right=False)}
     first = client.post("/courses/ai-basics/quiz/", data=right)
     second = client.post("/courses/ai-basics/quiz/", data=wrong)  # back button, changed answers
     assert first.status_code == 303 and second.status_code == 409
@@ -141,7 +150,8 @@ def test_one_learner_cannot_see_or_submit_another_learners_attempt(app, learners
     owner, other = learners.register(), learners.register()
     form = form_of(owner.get("/courses/ai-basics/quiz/").get_data(as_text=True))
     stolen = other.post("/courses/ai-basics/quiz/", data={
-        "attempt": form["attempt"], **answers(bundled_catalog, "ai-basics", form["keys"])})
+        "attempt": form["attempt"], **answers(learners.app, bundled_catalog, "ai-basics",
+                                              form)})
     assert stolen.status_code == 409
     done = owner.post("/courses/ai-basics/quiz/", data={"attempt": form["attempt"]})
     assert done.status_code == 303
@@ -155,7 +165,7 @@ def test_every_bundled_quiz_can_be_passed(client, learners, bundled_catalog, slu
     learners.register(client)
     form = form_of(client.get(f"/courses/{slug}/quiz/").get_data(as_text=True))
     response = client.post(f"/courses/{slug}/quiz/", data={
-        "attempt": form["attempt"], **answers(bundled_catalog, slug, form["keys"])})
+        "attempt": form["attempt"], **answers(learners.app, bundled_catalog, slug, form)})
     assert "100%" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
@@ -167,7 +177,7 @@ def test_trainers_see_which_questions_learners_get_wrong(app, learners, bundled_
         client = learners.register()
         form = form_of(client.get("/courses/ai-basics/quiz/").get_data(as_text=True))
         client.post("/courses/ai-basics/quiz/", data={
-            "attempt": form["attempt"], **answers(bundled_catalog, "ai-basics", form["keys"],
+            "attempt": form["attempt"], **answers(learners.app, bundled_catalog, "ai-basics", form,
                                                   right)})
     from lms.services.quiz_stats import question_statistics
     with app.app_context():

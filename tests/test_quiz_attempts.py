@@ -12,6 +12,7 @@ import pytest
 from lms.content.schema import AttemptRules, Feedback
 from lms.extensions import db
 from lms.models import QuizAttempt
+from tests.conftest import form_answers
 
 SLUG = "ai-basics"
 
@@ -34,29 +35,32 @@ def quiz_page(client, slug=SLUG):
 
 def drawn(page: str) -> tuple[str, list[tuple[str, bool, list[str]]]]:
     """The attempt token, and each question as a learner's browser sees it: key, whether
-    several options may be ticked, option values in the order shown."""
+    several options may be ticked, the options' words in the order shown (a place on the page
+    is each one's value)."""
     token = re.search(r'name="attempt" value="([^"]+)"', page).group(1)
     questions = []
     for fieldset in re.findall(r'<fieldset class="question">(.*?)</fieldset>', page, re.S):
         inputs = re.findall(r'<input type="(radio|checkbox)" name="q-([0-9a-f]+)" value="(\d+)">',
                             fieldset)
-        questions.append((inputs[0][1], inputs[0][0] == "checkbox", [v for _, _, v in inputs]))
+        words = re.findall(r'value="\d+">\s*<span>(.*?)</span>', fieldset, re.S)
+        assert [v for _, _, v in inputs] == [str(n) for n in range(len(words))]
+        questions.append((inputs[0][1], inputs[0][0] == "checkbox", words))
     return token, questions
 
 
-def answer(catalog, key, right=True):
+def answer(catalog, key, right=True) -> list[int]:
+    """The quiz file's indices of the right options (or of one wrong one)."""
     question = catalog.course(SLUG).quiz.question(key)
     if right:
-        return [str(i) for i in sorted(question.correct)]
-    return [str(next(i for i in range(question.option_count) if i not in question.correct))]
+        return sorted(question.correct)
+    return [next(i for i in range(question.option_count) if i not in question.correct)]
 
 
 def attempt(client, catalog, right: int = 0):
     """Takes one attempt answering the first `right` questions right and the rest wrong."""
     token, questions = drawn(quiz_page(client).get_data(as_text=True))
-    data = {"attempt": token}
-    for n, (key, _, _) in enumerate(questions):
-        data[f"q-{key}"] = answer(catalog, key, n < right)
+    chosen = {key: answer(catalog, key, n < right) for n, (key, _, _) in enumerate(questions)}
+    data = {"attempt": token, **form_answers(client.application, token, chosen)}
     response = client.post(f"/courses/{SLUG}/quiz/", data=data)
     assert response.status_code == 303
     return client.get(response.headers["Location"]).get_data(as_text=True), questions
@@ -184,7 +188,8 @@ def test_answers_written_over_more_than_an_hour_are_not_lost(make_app, learners,
     assert 'name="csrf_token"' in client.get("/me/settings").get_data(as_text=True)
     token, questions = drawn(quiz_page(client).get_data(as_text=True))
     data = {"attempt": token, "csrf_token": "expired-long-ago"}
-    data.update({f"q-{key}": answer(bundled_catalog, key) for key, _, _ in questions})
+    data.update(form_answers(app, token, {key: answer(bundled_catalog, key)
+                                          for key, _, _ in questions}))
     response = client.post(f"/courses/{SLUG}/quiz/", data=data)
     assert response.status_code == 303
     assert "100%" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -196,7 +201,8 @@ def test_answers_written_over_more_than_an_hour_are_not_lost(make_app, learners,
 # A script that harvests the answer key -------------------------------------------------------
 
 class Harvester:
-    """Knows nothing; learns only from what results pages show, and retries at once."""
+    """Knows nothing; learns only from what results pages show, and retries at once. It tells
+    options apart by their words, as a person would: their places change every attempt."""
 
     def __init__(self, client, clock):
         self.client, self.clock = client, clock
@@ -204,11 +210,11 @@ class Harvester:
         self.ruled_out: dict[str, set[tuple[str, ...]]] = {}
         self.attempts = 0
 
-    def guesses(self, several: bool, values: list[str]):
+    def guesses(self, several: bool, words: list[str]):
         if not several:
-            return ((v,) for v in values)
-        return (c for size in range(len(values), 0, -1)
-                for c in itertools.combinations(values, size))
+            return ((w,) for w in words)
+        return (c for size in range(len(words), 0, -1)
+                for c in itertools.combinations(words, size))
 
     def play(self, slug: str, limit: int) -> bool:
         self.start = start = self.clock.moment
@@ -219,12 +225,12 @@ class Harvester:
                 continue
             token, questions = drawn(response.get_data(as_text=True))
             data, chosen = {"attempt": token}, []
-            for key, several, values in questions:
+            for key, several, words in questions:
                 pick = self.known.get(key) or next(
-                    g for g in self.guesses(several, values)
+                    g for g in self.guesses(several, words)
                     if tuple(sorted(g)) not in self.ruled_out.get(key, set()))
                 chosen.append((key, tuple(sorted(pick))))
-                data[f"q-{key}"] = list(pick)
+                data[f"q-{key}"] = [str(words.index(w)) for w in pick]
             self.attempts += 1
             graded = self.client.post(f"/courses/{slug}/quiz/", data=data)
             page = self.client.get(graded.headers["Location"]).get_data(as_text=True)
@@ -236,9 +242,9 @@ class Harvester:
 
     def learn(self, page, questions, chosen):
         rows = re.findall(r'<li class="question (right|wrong)">(.*?)</ul>', page, re.S)
-        for (verdict, body), (key, _, values), (_, pick) in zip(rows, questions, chosen):
+        for (verdict, body), (key, _, words), (_, pick) in zip(rows, questions, chosen):
             classes = re.findall(r"<li class=\"([^\"]*)\"", body)
-            named = [values[n] for n, option in enumerate(classes) if "is-right" in option]
+            named = [words[n] for n, option in enumerate(classes) if "is-right" in option]
             if named:
                 self.known[key] = tuple(sorted(named))
             elif verdict == "right":

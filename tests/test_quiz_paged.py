@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from lms.extensions import db
 from lms.services import record
+from tests.conftest import form_answers
 
 SLUG = "ai-basics"
 QUIZ = f"/courses/{SLUG}/quiz/"
@@ -16,8 +17,10 @@ def on_screen(page: str) -> tuple[str, list[str]]:
     return token, list(dict.fromkeys(re.findall(r'name="q-([0-9a-f]+)"', page)))
 
 
-def right(catalog, key) -> list[str]:
-    return [str(i) for i in sorted(catalog.course(SLUG).quiz.question(key).correct)]
+def right(client, token, catalog, key) -> list[str]:
+    """The right options' places on the question's page."""
+    correct = sorted(catalog.course(SLUG).quiz.question(key).correct)
+    return form_answers(client.application, token, {key: correct})[f"q-{key}"]
 
 
 def go(client, token, key, picked, to):
@@ -42,12 +45,12 @@ def test_the_quiz_shows_one_question_per_screen_with_its_number(client, learners
 def test_answers_are_saved_as_the_learner_moves_and_shown_again(client, learners, bundled_catalog):
     learners.register(client)
     token, [first] = on_screen(client.get(QUIZ).get_data(as_text=True))
-    response = go(client, token, first, right(bundled_catalog, first), "2")
+    response = go(client, token, first, right(client, token, bundled_catalog, first), "2")
     assert response.status_code == 303 and response.headers["Location"] == f"{QUIZ}?q=2"
     second = client.get(f"{QUIZ}?q=2").get_data(as_text=True)
     assert "Câu 2/10" in second and "Đã trả lời 1/10 câu" in second
     back = client.get(f"{QUIZ}?q=1").get_data(as_text=True)
-    for value in right(bundled_catalog, first):
+    for value in right(client, token, bundled_catalog, first):
         assert f'name="q-{first}" value="{value}" checked' in back
     go(client, token, first, ["99", *map(str, range(5000))], "1")  # forged: real options only
     assert len(re.findall(r" checked", client.get(f"{QUIZ}?q=1").get_data(as_text=True))) <= 6
@@ -64,14 +67,14 @@ def test_the_review_lists_the_blanks_then_grades_the_saved_answers(client, learn
     keys = [on_screen(client.get(f"{QUIZ}?q={n}").get_data(as_text=True))[1][0]
             for n in range(1, 11)]
     for n, key in enumerate(keys[:7], start=1):
-        go(client, token, key, right(bundled_catalog, key), str(n + 1))
+        go(client, token, key, right(client, token, bundled_catalog, key), str(n + 1))
     review = client.get(f"{QUIZ}review").get_data(as_text=True)
     assert "Đã trả lời 7/10 câu" in review and "Còn 3 câu chưa trả lời" in review
     assert [int(n) for n in re.findall(r'href="/courses/ai-basics/quiz/\?q=(\d+)">Câu', review)] \
         == [8, 9, 10]
     # The blanks are answered from the review's links; the last step goes back to the review.
     for n, key in enumerate(keys[7:], start=8):
-        response = go(client, token, key, right(bundled_catalog, key), "review")
+        response = go(client, token, key, right(client, token, bundled_catalog, key), "review")
     assert response.headers["Location"] == f"{QUIZ}review"
     assert "Mọi câu đều đã có câu trả lời" in client.get(f"{QUIZ}review").get_data(as_text=True)
     graded = client.post(QUIZ, data={"attempt": token})  # the review's button sends the token alone
@@ -85,10 +88,10 @@ def test_answers_are_kept_when_the_session_ends_while_answering(client, learners
                                                                 bundled_catalog):
     learners.register(client, identifier="0912 111 222")
     token, [first] = on_screen(client.get(QUIZ).get_data(as_text=True))
-    go(client, token, first, right(bundled_catalog, first), "2")
+    go(client, token, first, right(client, token, bundled_catalog, first), "2")
     _, [second] = on_screen(client.get(f"{QUIZ}?q=2").get_data(as_text=True))
     client.post("/logout")  # the session ends (here signed out; or it expired)
-    kept = go(client, token, second, right(bundled_catalog, second), "3")
+    kept = go(client, token, second, right(client, token, bundled_catalog, second), "3")
     assert kept.status_code == 303 and "/login?next=" in kept.headers["Location"]
     assert "Câu trả lời của bạn vẫn được giữ" in client.get(kept.headers["Location"]).get_data(
         as_text=True)

@@ -222,7 +222,7 @@ def test_a_crash_between_commit_and_drawing_loses_nothing(app, client, learners,
     script.write_text(CRASH_AFTER_COMMIT)
     environment = {**os.environ, "REPO": str(REPOSITORY_ROOT), "DB": app.config[
         "SQLALCHEMY_DATABASE_URI"], "PW": PASSWORD, "TOKEN": form["attempt"],
-        "ANSWERS": json.dumps(answers(bundled_catalog, COURSE, form["keys"])),
+        "ANSWERS": json.dumps(answers(app, bundled_catalog, COURSE, form)),
         "LMS_INSTANCE_DIR": str(tmp_path / "instance2")}
     finished = subprocess.run([sys.executable, str(script)], env=environment, timeout=120,
                               capture_output=True, text=True)

@@ -21,17 +21,9 @@ from lms.services.audit import Actor
 from lms.services.accounts import HASHER
 from lms.campaign.units import add_units
 
-from conftest import PASSWORD, complete_through_the_record
+from conftest import PASSWORD, UNITS, complete_through_the_record
 
 PASSWORD_HASH = HASHER.hash(PASSWORD)
-UNITS = [
-    {"code": "P", "name": "Tỉnh Thử Nghiệm", "parent_code": "", "kind": "province"},
-    {"code": "P-C1", "name": "Xã Một", "parent_code": "P", "kind": "commune"},
-    {"code": "P-C1-G1", "name": "Tổ dân phố Một", "parent_code": "P-C1", "kind": "group"},
-    {"code": "P-C2", "name": "Phường Hai", "parent_code": "P", "kind": "ward"},
-    {"code": "Q", "name": "Tỉnh Khác", "parent_code": "", "kind": "province"},
-    {"code": "Q-C1", "name": "Xã Khác", "parent_code": "Q", "kind": "commune"},
-]
 
 
 def english(client):

@@ -30,7 +30,7 @@ def test_bad_role_requests_say_why_and_change_nothing(app, runner, learners):
     learners.register(identifier="0912345678")
     cases = [
         (["0912345678", "manager"], "needs the code of the unit"),
-        (["0912345678", "organiser", "--unit", "NOPE"], 'no unit with the code "NOPE"'),
+        (["0912345678", "organiser", "--unit", "NOPE"], "no unit with the code NOPE"),
         (["0912345678", "trainer", "--unit", "HN"], "not responsible for a unit"),
         (["0999999999", "admin"], "no account has the phone number or email"),
         (["0912345678", "king"], "Invalid value"),

@@ -20,7 +20,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn(tmp_path, *arguments: str, **environment: str) -> tuple[subprocess.Popen, int]:
+def gunicorn(tmp_path, *arguments: str, app: str = "wsgi:app", **environment: str
+             ) -> tuple[subprocess.Popen, int]:
     """`gunicorn wsgi:app` as the README runs it: from the repository root, which holds
     gunicorn.conf.py."""
     port = free_port()
@@ -28,7 +29,7 @@ def gunicorn(tmp_path, *arguments: str, **environment: str) -> tuple[subprocess.
     env.update(LMS_INSTANCE_DIR=str(tmp_path / "instance"), PYTHONPATH=str(REPOSITORY_ROOT),
                **environment)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *arguments, "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *arguments, app],
         cwd=REPOSITORY_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True)
     return process, port
@@ -53,12 +54,12 @@ def test_two_workers_on_sqlite_refuse_to_start_and_say_to_use_postgresql(tmp_pat
     assert "Booting worker" not in output  # refused before any worker was forked
 
 
-def answers_health_check(process: subprocess.Popen, port: int) -> None:
+def answers_health_check(process: subprocess.Popen, port: int, path: str = "/healthz") -> None:
     deadline = time.monotonic() + 90
     while True:
         assert process.poll() is None, stop(process)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as reply:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as reply:
                 assert reply.status == 200
                 return
         except OSError:
@@ -82,3 +83,19 @@ def test_several_workers_on_postgresql_start_and_serve(tmp_path, postgres_url):
     finally:
         output = stop(process)
     assert output.count("Booting worker") == 2, output
+
+
+def test_a_download_that_streams_longer_than_the_worker_timeout_arrives_whole(tmp_path):
+    # A sync worker busy past `timeout` is killed, and a province's export with it: the file
+    # just ends early and looks complete. gunicorn.conf.py's workers report in while serving.
+    from tests import streaming_app
+
+    process, port = gunicorn(tmp_path, "-w", "1", "--timeout", "1", app="tests.streaming_app:app")
+    try:
+        answers_health_check(process, port, path="/")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as reply:
+            lines = reply.read().decode().split()
+    finally:
+        output = stop(process)
+    assert lines == [str(n) for n in range(streaming_app.SECONDS * 4)], output
+    assert "WORKER TIMEOUT" not in output

@@ -191,6 +191,8 @@ def test_helpers_see_only_card_holders_of_their_communes_and_not_their_progress(
     assert "Lò Thị Mai" in found and f"/support/cards/{card.id}" in found
     page = helper.get(f"/support/cards/{card.id}").get_data(as_text=True)
     assert "Lò Thị Mai" in page and "1950" in page
+    assert actions(app)[-1] == "learner-card-viewed"  # someone else's data, seen: traced
+    seen = actions(app).count("learner-card-viewed")
     # Another commune's helper finds nothing, and cannot open the card.
     other = learners.with_role("learner")
     manager.post("/support/helpers", data={"identifier": other.phone,
@@ -198,6 +200,7 @@ def test_helpers_see_only_card_holders_of_their_communes_and_not_their_progress(
     assert "Lò Thị Mai" not in other.get("/support/help?q=Mai").get_data(as_text=True)
     assert other.get(f"/support/cards/{card.id}").status_code == 404
     assert other.get(f"/support/cards/{card.id}/card.pdf").status_code == 404
+    assert actions(app).count("learner-card-viewed") == seen
     # Helpers see no reports.
     assert helper.get("/reports/").status_code == 403
 
@@ -289,6 +292,8 @@ def test_a_shared_device_signs_its_person_out_after_a_few_idle_minutes(app, team
     clock.advance(minutes=11)
     response = device.get("/me/")
     assert response.status_code == 302 and response.location.endswith("/support/device/ended")
+    # What the person saved for offline use goes with the session, as on Xong.
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert device.get("/me/").status_code == 302
     # The server ended it: a copy of the cookie taken before is dead too.
     thief = app.test_client()
@@ -379,7 +384,7 @@ def test_progress_on_a_shared_device_counts_the_same_and_is_marked_assisted(
         app, team, bundled_catalog):
     from lms.models import LessonProgress, QuizAttempt
     from lms.services import record
-    from tests.conftest import right_answers
+    from tests.conftest import form_answers, right_answers
 
     _manager, helper, point_id = team
     register_person(helper, app)
@@ -394,8 +399,7 @@ def test_progress_on_a_shared_device_counts_the_same_and_is_marked_assisted(
     with app.app_context():
         attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
         answers = right_answers(attempt, course.quiz)
-    form = {"attempt": token}
-    form.update({f"q-{key}": [str(i) for i in chosen] for key, chosen in answers.items()})
+    form = {"attempt": token, **form_answers(app, token, answers)}
     assert device.post(f"/courses/{course.slug}/quiz/", data=form).status_code == 303
     with app.app_context():
         helper_id = db.session.scalar(select(User.id).where(User.role == "helper"))

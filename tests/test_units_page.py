@@ -77,6 +77,19 @@ def test_a_wrong_unit_is_refused_with_the_reason_and_what_was_typed_stays(world,
     assert unit(world, "P-N") is None
 
 
+@pytest.mark.parametrize("fields, message", [
+    ({"code": "", "name": "Xã Mới"}, "Hãy nhập mã."),
+    ({"code": "A/B", "name": "Xã Mới"}, "Mã không được chứa dấu “/” hoặc chỉ gồm dấu chấm."),
+    ({"code": "P-C1", "name": "Xã Mới"}, "Mã P-C1 đã được dùng cho đơn vị khác."),
+])
+def test_a_wrong_unit_is_refused_in_vietnamese_with_the_words_of_the_import(world, people,
+                                                                           fields, message):
+    # The same rule and the same words as a wrong row of `flask org import`.
+    client = world.client(people["organiser"])
+    response = client.post("/reports/manage-units/", data=form(**fields))
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
 def test_moving_a_commune_moves_everything_under_it_and_never_under_itself(world, people):
     client = english(world.client(people["admin"]))
     loop = client.post("/reports/manage-units/P-C1/", data=form(

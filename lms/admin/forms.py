@@ -11,35 +11,9 @@ from lms.content.frontmatter import SLUG_PATTERN
 from lms.content.imports import FORMATS
 from lms.content.imports.model import MAX_IMPORT_BYTES
 from lms.i18n import select_language
+from lms.services import audit
 
-ACTION_LABELS = {
-    "certificate-revoked": _l("Certificate revoked"),
-    "certificate-reissued": _l("Certificate re-issued"),
-    "role-granted": _l("Role granted"),
-    "staff-imported": _l("Staff imported"),
-    "activation-code-issued": _l("Activation code issued"),
-    "assignment-created": _l("Training assigned"),
-    "assignment-removed": _l("Assignment removed"),
-    "target-created": _l("Target set"),
-    "target-removed": _l("Target removed"),
-    "units-imported": _l("Units imported"),
-    "unit-created": _l("Unit created"),
-    "unit-changed": _l("Unit changed"),
-    "personal-data-exported": _l("Personal data exported"),
-    "audit-exported": _l("Audit trail exported"),
-    "content-published": _l("Course published"),
-    "content-rolled-back": _l("Course version put back"),
-    "publisher-granted": _l("Allowed to publish a course"),
-    "publisher-revoked": _l("No longer allowed to publish a course"),
-    "support-point-saved": _l("Support point saved"),
-    "support-point-closed": _l("Support point closed"),
-    "learner-registered": _l("Person registered by a helper"),
-    "learner-card-issued": _l("Learner card made"),
-    "learner-card-printed": _l("Learner card printed"),
-    "learner-card-revoked": _l("Learner card stopped"),
-    "shared-device-started": _l("Shared device started at a point"),
-    "support-visit-logged": _l("Support given, logged"),
-}
+ACTION_LABELS = {action: _l(words) for action, words in audit.ACTION_WORDS.items()}
 
 
 class AuditFilterForm(FlaskForm):

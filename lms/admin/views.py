@@ -218,6 +218,7 @@ def audit_trail():
                             before_id=before if before and 0 < before < 2**62 else None)
     older_args = {k: v for k, v in request.args.items() if k != "before"}
     return render_template("admin/audit.html", form=form, entries=entries, labels=ACTION_LABELS,
+                           actor_name=lambda entry: audit.actor_name(entry, _),
                            older=entries[-1].id if len(entries) == audit.PAGE_SIZE else None,
                            older_args=older_args)
 
@@ -315,6 +316,7 @@ def staged(package_id: int):
     course = staged_catalog(package).course(package.course_slug)
     served = publishing.published(db.session).get(package.course_slug)
     return render_template("admin/staged.html", package=package, course=course,
+                           problems=publishing.kept_problems(package),
                            live=served == package.id, form=PublishForm())
 
 

@@ -215,4 +215,7 @@ def choose_language(code: str):
     if code not in LANGUAGES:
         abort(404)
     session["lang"] = code
+    if current_user.is_authenticated:
+        accounts.remember_language(current_user, code)
+        db.session.commit()
     return redirect(safe_next(request.args.get("next"), url_for("learn.index")))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import and_, exists, literal, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog
@@ -61,6 +61,12 @@ def national_phone(phone: str) -> str:
     spreadsheet keeps it as text, leading zero included."""
     digits = "0" + phone.removeprefix("+84") if phone.startswith("+84") else phone
     return f"{digits[:4]} {digits[4:7]} {digits[7:]}" if len(digits) == 10 else digits
+
+
+def people_count(session: Session, prefix: str) -> int:
+    """How many rows a people export of the subtree has."""
+    return session.scalar(select(func.count(User.id)).join(OrgUnit, OrgUnit.id == User.org_unit_id)
+                          .where(in_subtree(prefix)))
 
 
 def person_columns(catalog: Catalog, reaching: list[Reaching] = ()) -> list[Column]:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.campaign.scope import in_subtree, visible_unit
-from lms.campaign.unit_import import EXPECTED_COLUMNS, UnitProblem, UnitRow, clean, \
-    unit_field_problems
+from lms.campaign.unit_import import EXPECTED_COLUMNS, UnitRow, clean, unit_field_problems
+from lms.campaign.unit_problems import UnitProblem
 from lms.campaign.units import add_units
 from lms.models import OrgUnit, User
 from lms.services import audit
@@ -44,8 +44,8 @@ class UnitFields:
                        clean(self.expected_civil_servants))
 
 
-def _problem(column: str, message: str, key: str, **params) -> UnitProblem:
-    return UnitProblem(0, column, message, key, params)
+def _problem(column: str, code: str, /, **params) -> UnitProblem:
+    return UnitProblem(0, column, code, params)
 
 
 def _parent(session: Session, viewer: User, row: UnitRow,
@@ -53,13 +53,11 @@ def _parent(session: Session, viewer: User, row: UnitRow,
     """The visible parent named; only administrators may add or move a unit to the top."""
     if not row.parent_code:
         if viewer.role != "admin":
-            problems.append(_problem("parent_code", "a unit must sit under one of your units",
-                                     "parent-needed"))
+            problems.append(_problem("parent_code", "parent-needed"))
         return None
     parent = visible_unit(session, viewer, row.parent_code)
     if parent is None:
-        problems.append(_problem("parent_code", f'no unit "{row.parent_code}" among yours',
-                                 "parent-unknown", code=row.parent_code))
+        problems.append(_problem("parent_code", "parent-unknown", code=row.parent_code))
     return parent
 
 
@@ -81,8 +79,7 @@ def create_unit(session: Session, viewer: User, fields: UnitFields,
     row = fields.row()
     problems = unit_field_problems(row)
     if row.code and session.scalar(select(OrgUnit.id).where(OrgUnit.code == row.code)):
-        problems.append(_problem("code", f'the code "{row.code}" is already used',
-                                 "code-taken", code=row.code))
+        problems.append(_problem("code", "code-taken", code=row.code))
     parent = _parent(session, viewer, row, problems)
     if problems:
         raise UnitChangeError(problems)
@@ -106,15 +103,12 @@ def change_unit(session: Session, viewer: User, unit: OrgUnit, fields: UnitField
     parent = unit.parent
     if row.parent_code != current_parent:
         if unit.id == viewer.scope_unit_id:
-            problems.append(_problem("parent_code", "your own top unit cannot be moved",
-                                     "move-own-scope"))
+            problems.append(_problem("parent_code", "move-own-scope"))
         else:
             parent = _parent(session, viewer, row, problems)
             if parent is not None and parent.path.startswith(unit.path):
                 # Under itself or one of its own units: the tree would become a loop.
-                problems.append(_problem("parent_code", f'"{parent.code}" is inside '
-                                         f'"{unit.code}": a unit cannot move under itself',
-                                         "move-inside", code=parent.code))
+                problems.append(_problem("parent_code", "move-inside", code=parent.code))
     if problems:
         raise UnitChangeError(problems)
     before = _described(unit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms.models import OrgUnit
 from lms.models.org import UNIT_KINDS
 from lms.services import audit
+from lms.campaign.unit_problems import UnitProblem
 from lms.campaign.units import add_units
 
 COLUMNS = ("code", "name", "parent_code", "kind")
@@ -36,19 +37,6 @@ class UnitRow:
         """The expected counts given (empty: not given), once the row is valid."""
         return {name: int(getattr(self, name)) if getattr(self, name) else None
                 for name in EXPECTED_COLUMNS}
-
-
-@dataclass(frozen=True)
-class UnitProblem:
-    row: int
-    column: str | None
-    message: str  # in English, for the command line
-    key: str = ""  # which rule, so the web form can say it in the reader's language
-    params: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f', column "{self.column}"' if self.column else "")
-        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -85,19 +73,17 @@ def read_units_csv(data: bytes) -> tuple[list[UnitRow], list[UnitProblem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [UnitProblem(1, None, "the file is not UTF-8 text: save it as "
-                                         "\"CSV UTF-8\" and try again")]
+        return [], [UnitProblem(1, None, "not-utf8")]
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:  # a cell over the csv module's size limit, say
-        return [], [UnitProblem(1, None, f"the file is not a CSV table ({error})")]
+    except csv.Error:  # a cell over the csv module's size limit, say
+        return [], [UnitProblem(1, None, "not-a-table")]
     header = [clean(name).lower() for name in (records[0] if records else [])]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
-        return [], [UnitProblem(1, name, "this column is missing: the first row must be "
-                                         "code,name,parent_code,kind") for name in missing]
+        return [], [UnitProblem(1, name, "column-missing") for name in missing]
     position = {name: header.index(name) for name in COLUMNS + EXPECTED_COLUMNS
                 if name in header}
     rows = []
@@ -127,9 +113,8 @@ def plan_unit_import(session: Session, rows: list[UnitRow]) -> UnitImportPlan:
     known = set(existing) | {row.code for row in rows}
     for row in rows:
         if row.parent_code and row.parent_code != row.code and row.parent_code not in known:
-            problems.append(UnitProblem(row.row, "parent_code", f'unknown parent code '
-                                        f'"{row.parent_code}": it is neither in this file '
-                                        f'nor already imported'))
+            problems.append(UnitProblem(row.row, "parent_code", "parent-not-found",
+                                        {"code": row.parent_code}))
     problems.extend(_cycles(rows))
     if problems:
         return UnitImportPlan((), (), 0, tuple(sorted(problems, key=lambda p: p.row)))
@@ -153,22 +138,21 @@ def _row_problems(row: UnitRow, first_row: dict[str, int],
                   existing: dict[str, OrgUnit]) -> list[UnitProblem]:
     found = []
 
-    def problem(column: str, message: str, key: str = "", **params) -> None:
-        found.append(UnitProblem(row.row, column, message, key, params))
+    def problem(column: str, code: str, /, **params) -> None:
+        found.append(UnitProblem(row.row, column, code, params))
 
     found.extend(unit_field_problems(row))
     if row.code in first_row and not any(p.column == "code" for p in found):
-        problem("code", f'the code "{row.code}" is already used on row {first_row[row.code]}')
+        problem("code", "code-repeated", code=row.code, first=first_row[row.code])
     unit = existing.get(row.code)
     if unit is not None:
         # Moving a unit would re-file every record below it; that is not an import's job.
         current_parent = unit.parent.code if unit.parent else ""
         if row.parent_code != current_parent:
-            problem("parent_code", f'"{row.code}" already exists under '
-                    f'"{current_parent or "no parent"}": the import does not move units')
+            problem("parent_code", "moved" if current_parent else "moved-from-top",
+                    code=row.code, parent=current_parent)
         if row.kind in UNIT_KINDS and row.kind != unit.kind:
-            problem("kind", f'"{row.code}" already exists as a {unit.kind}: '
-                    f'the import does not change kinds')
+            problem("kind", "kind-changed", code=row.code, kind=unit.kind)
     return found
 
 
@@ -176,33 +160,29 @@ def unit_field_problems(row: UnitRow) -> list[UnitProblem]:
     """What is wrong with one unit's own fields, wherever it is typed (CSV row or web form)."""
     found = []
 
-    def problem(column: str, message: str, key: str, **params) -> None:
-        found.append(UnitProblem(row.row, column, message, key, params))
+    def problem(column: str, code: str, /, **params) -> None:
+        found.append(UnitProblem(row.row, column, code, params))
 
     if not row.code:
-        problem("code", "the code is empty", "code-empty")
+        problem("code", "code-empty")
     elif len(row.code) > MAX_CODE_LENGTH:
-        problem("code", f"the code is longer than {MAX_CODE_LENGTH} characters", "code-long",
-                length=MAX_CODE_LENGTH)
+        problem("code", "code-long", length=MAX_CODE_LENGTH)
     elif "/" in row.code or not row.code.strip("."):
         # Reports open a unit at /reports/units/<code>/: such a code could never be opened.
-        problem("code", 'the code cannot contain "/" or be only dots', "code-slash")
+        problem("code", "code-slash")
     if not row.name:
-        problem("name", "the name is empty", "name-empty")
+        problem("name", "name-empty")
     elif len(row.name) > MAX_NAME_LENGTH:
-        problem("name", f"the name is longer than {MAX_NAME_LENGTH} characters", "name-long",
-                length=MAX_NAME_LENGTH)
+        problem("name", "name-long", length=MAX_NAME_LENGTH)
     if row.kind not in UNIT_KINDS:
-        problem("kind", f'"{row.kind}" is not a kind of unit: use one of {", ".join(UNIT_KINDS)}'
-                if row.kind else f"the kind is empty: use one of {', '.join(UNIT_KINDS)}",
-                "kind-unknown")
+        problem("kind", "kind-unknown" if row.kind else "kind-empty", kind=row.kind,
+                kinds=", ".join(UNIT_KINDS))
     if row.parent_code and row.parent_code == row.code:
-        problem("parent_code", "a unit cannot be its own parent", "own-parent")
+        problem("parent_code", "own-parent")
     for name in EXPECTED_COLUMNS:
         value = getattr(row, name)
         if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_EXPECTED):
-            problem(name, f'"{value}" is not a number of people: write a whole number from 0 '
-                    f"to {MAX_EXPECTED} without dots or spaces, or leave it empty", "expected-number", value=value)
+            problem(name, "expected-number", value=value)
     return found
 
 
@@ -220,9 +200,8 @@ def _cycles(rows: list[UnitRow]) -> list[UnitProblem]:
             seen.add(current)
             current = parent_of[current]
         if current == code and len(chain) > 1:
-            loop = " → ".join(chain + [code])
-            problems.append(UnitProblem(row_of[code], "parent_code",
-                                        f'"{code}" is its own ancestor ({loop})'))
+            problems.append(UnitProblem(row_of[code], "parent_code", "own-ancestor",
+                                        {"code": code, "loop": " → ".join(chain + [code])}))
     return problems
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from lms.wording import N_
+
 ENTRY = "certificate.html"
 # The captions services/certificates.py translates and hands to every template as `labels`.
 LABEL_KEYS = ("heading", "movement", "certifies", "completed_course", "completed_program",
@@ -46,14 +48,17 @@ def sample_context(language: str, with_competences: bool = True) -> dict:
     }
 
 
-def template_problems(folder: Path, languages: tuple[str, ...]) -> list[tuple[Path, int, str]]:
-    """(file, line, message) for each way drawing the template with sample values fails."""
+def template_problems(folder: Path, languages: tuple[str, ...]
+                      ) -> list[tuple[Path, int, str, dict]]:
+    """(file, line, message, values) for each way drawing the template with sample values
+    fails; the message is marked with N_ and filled with the values when shown."""
     problems = []
     for root, dirs, files in os.walk(folder):  # os.walk does not enter linked folders
         for name in sorted(dirs + files):
             if (Path(root) / name).is_symlink():
-                problems.append((Path(root) / name, 1, "this is a symbolic link: put the file "
-                                 "itself in the template folder"))
+                problems.append((Path(root) / name, 1, N_("this is a symbolic link: put the "
+                                                          "file itself in the template folder"),
+                                 {}))
     if problems:
         return problems
     env = environment(folder)
@@ -63,7 +68,7 @@ def template_problems(folder: Path, languages: tuple[str, ...]) -> list[tuple[Pa
             env.get_template(ENTRY).render(**sample_context(language, with_competences))
         except Exception as error:  # noqa: BLE001 - any failure is reported, with its line
             path, line = _where(error, folder)
-            problems.append((path, line, _message(error, language, with_competences)))
+            problems.append((path, line, *_message(error, language, with_competences)))
             break  # the same mistake would be reported once per sample
     return problems
 
@@ -80,10 +85,15 @@ def _where(error: Exception, folder: Path) -> tuple[Path, int]:
     return folder / ENTRY, 1
 
 
-def _message(error: Exception, language: str, with_competences: bool) -> str:
+def _message(error: Exception, language: str, with_competences: bool) -> tuple[str, dict]:
+    # The detail is Jinja's or WeasyPrint's own words, in English.
     detail = getattr(error, "message", None) or str(error) or type(error).__name__
     if isinstance(error, TemplateSyntaxError):
-        return f"certificate template error: {detail}"
-    sample = f"the {language} sample" + ("" if with_competences else " without competences")
-    return (f"this certificate template cannot be drawn ({sample}): {detail}; the values a "
-            "template can use are listed in docs/authoring.md")
+        return N_("certificate template error: %(detail)s"), {"detail": detail}
+    message = (N_("this certificate template cannot be drawn (the %(language)s sample): "
+                  "%(detail)s; the values a template can use are listed in docs/authoring.md")
+               if with_competences else
+               N_("this certificate template cannot be drawn (the %(language)s sample without "
+                  "competences): %(detail)s; the values a template can use are listed in "
+                  "docs/authoring.md"))
+    return message, {"language": language, "detail": detail}

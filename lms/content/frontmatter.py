@@ -12,6 +12,7 @@ from typing import Any, Iterable
 import yaml
 
 from lms.content.schema import Problem
+from lms.wording import N_
 
 try:  # the C parser is much faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -35,10 +36,11 @@ class Document:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
 
-    def report(self, message: str, line: int | None = None, key: str | None = None,
-               severity: str = "error") -> None:
+    def report(self, message: str, /, line: int | None = None, key: str | None = None,
+               severity: str = "error", **values) -> None:
+        """`message` is marked with N_ and filled with `values` (see Problem.of)."""
         where = line if line is not None else self.line_of(key) if key else 1
-        self.problems.append(Problem(self.path, where, message, severity))
+        self.problems.append(Problem.of(self.path, where, message, severity, **values))
 
     # Typed readers: each reports a problem and returns None when the value is unusable.
 
@@ -46,11 +48,11 @@ class Document:
         value = self.meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.report(f'"{key}" is missing: add a line "{key}: ..." to the front matter',
-                            key=key)
+                self.report(N_('"%(field)s" is missing: add a line "%(field)s: ..." to the '
+                               "front matter"), key=key, field=key)
             return None
         if not isinstance(value, (str, int, float)):
-            self.report(f'"{key}" must be plain text', key=key)
+            self.report(N_('"%(field)s" must be plain text'), key=key, field=key)
             return None
         return str(value).strip()
 
@@ -58,11 +60,13 @@ class Document:
         value = self.meta.get(key)
         if value is None:
             if required:
-                self.report(f'"{key}" is missing: add a line "{key}: <number>"', key=key)
+                self.report(N_('"%(field)s" is missing: add a line "%(field)s: <number>"'),
+                            key=key, field=key)
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            self.report(f'"{key}" must be a whole number from {minimum} to {maximum}, not "{value}"',
-                        key=key)
+            self.report(N_('"%(field)s" must be a whole number from %(minimum)d to %(maximum)d, '
+                           'not "%(value)s"'), key=key, field=key, minimum=minimum,
+                        maximum=maximum, value=value)
             return None
         return value
 
@@ -73,7 +77,8 @@ class Document:
             return None
         allowed = tuple(allowed)
         if not isinstance(value, str) or value.strip() not in allowed:
-            self.report(f'"{key}" must be one of {", ".join(allowed)}, not "{value}"', key=key)
+            self.report(N_('"%(field)s" must be one of %(allowed)s, not "%(value)s"'), key=key,
+                        field=key, allowed=", ".join(allowed), value=value)
             return None
         return value.strip()
 
@@ -83,21 +88,24 @@ class Document:
         items = self.string_list(key, required)
         unknown = [item for item in items if item not in allowed]
         for item in unknown:
-            self.report(f'unknown {key} "{item}": use one of {", ".join(allowed)}', key=key)
+            self.report(N_('unknown %(field)s "%(value)s": use one of %(allowed)s'), key=key,
+                        field=key, value=item, allowed=", ".join(allowed))
         return tuple(item for item in items if item in allowed)
 
     def string_list(self, key: str, required: bool = True) -> tuple[str, ...]:
         value = self.meta.get(key)
         if value is None or value == []:
             if required:
-                self.report(f'"{key}" is missing: add a line "{key}: [..., ...]"', key=key)
+                self.report(N_('"%(field)s" is missing: add a line "%(field)s: [..., ...]"'),
+                            key=key, field=key)
             return ()
         if not isinstance(value, list):
             value = [value]
         items = []
         for item in value:
             if isinstance(item, (dict, list)) or item is None:
-                self.report(f'"{key}" must be a list of plain values, like [a, b]', key=key)
+                self.report(N_('"%(field)s" must be a list of plain values, like [a, b]'),
+                            key=key, field=key)
                 return ()
             items.append(str(item).strip())
         return tuple(items)
@@ -106,8 +114,9 @@ class Document:
         known = set(known)
         for key in self.meta:
             if key not in known:
-                self.report(f'unknown field "{key}" (is it misspelt?); known fields: '
-                            f'{", ".join(sorted(known))}', key=str(key), severity="warning")
+                self.report(N_('unknown field "%(field)s" (is it misspelt?); known fields: '
+                               "%(known)s"), key=str(key), severity="warning", field=key,
+                            known=", ".join(sorted(known)))
 
 
 def parse_document(path: str, text: str, require_front_matter: bool = True) -> Document:
@@ -116,15 +125,15 @@ def parse_document(path: str, text: str, require_front_matter: bool = True) -> D
     if not lines or lines[0].strip() != FENCE:
         doc = Document(path, {}, {}, text, 1, readable=not require_front_matter)
         if require_front_matter:
-            doc.report('the file must start with a front matter block: a line "---", '
-                       'fields such as "title: ...", then another line "---"')
+            doc.report(N_('the file must start with a front matter block: a line "---", '
+                          'fields such as "title: ...", then another line "---"'))
         return doc
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
     except StopIteration:
         doc = Document(path, {}, {}, "", len(lines), readable=False)
-        doc.report('the front matter block opened on line 1 is never closed: add a line "---" '
-                   "after the last field")
+        doc.report(N_('the front matter block opened on line 1 is never closed: add a line '
+                      '"---" after the last field'))
         return doc
     block = "\n".join(lines[1:closing])
     body = "\n".join(lines[closing + 1:])
@@ -146,13 +155,18 @@ def _read_yaml(doc: Document, block: str) -> None:
             # where the unfinished value began, which is where the trainer must look.
             mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
-        problem = (exc.problem or "").strip() or "it cannot be read"
-        doc.report(f"front matter is not valid: {problem} (check quotes, colons and indentation)",
-                   line=line)
+        problem = (exc.problem or "").strip()  # the YAML parser's words, in English
+        if problem:
+            doc.report(N_("front matter is not valid: %(problem)s (check quotes, colons and "
+                          "indentation)"), line=line, problem=problem)
+        else:
+            doc.report(N_("front matter is not valid: it cannot be read (check quotes, colons "
+                          "and indentation)"), line=line)
         doc.readable = False
         return
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures have no mark
-        doc.report(f"front matter is not valid: {exc}", line=first_line)
+        doc.report(N_("front matter is not valid: %(problem)s"), line=first_line,
+                   problem=str(exc))
         doc.readable = False
         return
     finally:
@@ -160,7 +174,7 @@ def _read_yaml(doc: Document, block: str) -> None:
     if data is None:
         return
     if not isinstance(data, dict):
-        doc.report('front matter must be a list of "field: value" lines', line=first_line)
+        doc.report(N_('front matter must be a list of "field: value" lines'), line=first_line)
         doc.readable = False
         return
     doc.meta = {str(key): value for key, value in data.items()}

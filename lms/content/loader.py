@@ -24,6 +24,7 @@ from lms.content.markdown import (BrokenReference, MarkdownRenderer, RefusedTarg
                                   line_of)
 from lms.content.quiz_checks import check_lessons, check_quality
 from lms.content.quizzes import ParsedQuestion, attempt_rules, parse_questions
+from lms.wording import N_
 from lms.content.schema import (
     AUDIENCES, DEFAULT_LANGUAGE, LANGUAGES, LEVELS, Catalog, CertificateTemplate, Course,
     CourseText, Lesson, LessonText, Localized, Problem, Program, ProgramText, Question, Quiz,
@@ -40,11 +41,17 @@ QUIZ_FIELDS = ("course", "title", "pass_mark", "questions_per_attempt", "after_f
                "after_passed", "retry_wait_minutes", "attempts_per_day")
 PROGRAM_FIELDS = ("title", "courses", "audience", "competences", "decision_757_groups", "template")
 ASSET_REFUSALS = {
-    "type": ('"{target}" is not an image: a lesson may link to other lessons and show images '
-             f'({", ".join(ASSET_TYPES)}), and no other file from the course folder is served'),
-    "link": ('"{target}" is a symbolic link (or inside one): put the file itself in the course '
-             "folder; links could serve any file on the server"),
-    "outside": '"{target}" leads outside the course folder: keep the file inside it',
+    "type": N_('"%(target)s" is not an image: a lesson may link to other lessons and show '
+               "images (%(types)s), and no other file from the course folder is served"),
+    "link": N_('"%(target)s" is a symbolic link (or inside one): put the file itself in the '
+               "course folder; links could serve any file on the server"),
+    "outside": N_('"%(target)s" leads outside the course folder: keep the file inside it'),
+}
+MISSING_TRANSLATION = {
+    "course": N_("no %(language)s translation of this course: add %(file)s"),
+    "lesson": N_("no %(language)s translation of this lesson: add %(file)s"),
+    "quiz": N_("no %(language)s translation of this quiz: add %(file)s"),
+    "program": N_("no %(language)s translation of this program: add %(file)s"),
 }
 # Rendering Markdown is the costly part of loading; past this many lesson files it is spread
 # over processes, one course at a time (each course is independent once links are known).
@@ -146,21 +153,23 @@ class _CatalogBuilder:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def report(self, path: Path | str, line: int, message: str, severity: str = "error") -> None:
+    def report(self, path: Path | str, line: int, message: str, severity: str = "error", /,
+               **values) -> None:
+        """`message` is marked with N_ and filled with `values` (see Problem.of)."""
         rel = path if isinstance(path, str) else self.rel(path)
-        self.problems.append(Problem(rel, line, message, severity))
+        self.problems.append(Problem.of(rel, line, message, severity, **values))
 
     def read(self, path: Path, require_front_matter: bool = True) -> Document | None:
         if path.is_symlink():  # it would show learners whatever file it points to
-            self.report(path, 1, "this file is a symbolic link: put the file itself here")
+            self.report(path, 1, N_("this file is a symbolic link: put the file itself here"))
             return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
-            self.report(path, line, "the file is not saved as UTF-8 text: save it again choosing "
-                                    "the UTF-8 encoding")
+            self.report(path, line, N_("the file is not saved as UTF-8 text: save it again "
+                                       "choosing the UTF-8 encoding"))
             return None
         doc = parse_document(self.rel(path), text.replace("\r\n", "\n"), require_front_matter)
         if not doc.readable:  # reporting every field as missing would bury the real mistake
@@ -179,9 +188,9 @@ class _CatalogBuilder:
         codes = doc.string_list("competences")
         for code in codes:
             if code not in COMPETENCES:
-                doc.report(f'unknown competence code "{code}": use codes such as "4.2" from '
-                           "Circular 02/2025/TT-BGDĐT (see lms/content/competences.py)",
-                           key="competences")
+                doc.report(N_('unknown competence code "%(code)s": use codes such as "4.2" '
+                              "from Circular 02/2025/TT-BGDĐT (see lms/content/competences.py)"),
+                           key="competences", code=code)
         return tuple(code for code in codes if code in COMPETENCES)
 
     def group_translations(self, files: list[Path]) -> dict[str, _SourceSet]:
@@ -190,34 +199,37 @@ class _CatalogBuilder:
         for path in sorted(files):
             match = TRANSLATED_FILE.match(path.name)
             if not match:
-                self.report(path, 1, "file names may only contain one dot, before the language "
-                                     "code, as in name.en.md")
+                self.report(path, 1, N_("file names may only contain one dot, before the "
+                                        "language code, as in name.en.md"))
                 continue
             lang = match.group("lang")
             if lang is None:
                 sets[match.group("base")] = _SourceSet(path)
             elif lang not in LANGUAGES:
-                self.report(path, 1, f'unknown language "{lang}" in the file name: use '
-                                     f'{", ".join(LANGUAGES)}')
+                self.report(path, 1, N_('unknown language "%(language)s" in the file name: use '
+                                        "%(languages)s"),
+                            language=lang, languages=", ".join(LANGUAGES))
             else:
                 translated.append((match.group("base"), lang, path))
         for base, lang, path in translated:
             if base in sets:
                 sets[base].translations[lang] = path
             else:
-                self.report(path, 1, f"this translation has no original file {base}.md beside it")
+                self.report(path, 1, N_("this translation has no original file %(file)s beside "
+                                        "it"), file=f"{base}.md")
         return sets
 
     def check_translations(self, source: _SourceSet, original_language: str, what: str) -> None:
         for lang in LANGUAGES:
             if lang != original_language and lang not in source.translations:
                 name = source.original.name.removesuffix(".md") + f".{lang}.md"
-                self.report(source.original, 1, f"no {lang} translation of this {what}: add {name}",
-                            "warning")
+                self.report(source.original, 1, MISSING_TRANSLATION[what], "warning",
+                            language=lang, file=name)
 
     def render(self, doc: Document, resolver=None) -> str:
         for note in check_source(doc.body):
-            doc.report(note.message, line=doc.body_line + note.offset, severity="warning")
+            doc.report(note.message_id, line=doc.body_line + note.offset, severity="warning",
+                       **note.values)
         html, broken = self.renderer.render(doc.body, resolver)
         html_lines: set[int] = set()
         for ref in broken:
@@ -234,28 +246,29 @@ class _CatalogBuilder:
         if first.startswith("</") or line in lines_reported:
             return  # one message per line, named by its opening tag
         lines_reported.add(line)
-        doc.report(f"this HTML ({first[:40]}) is removed from the page: write it in Markdown "
-                   "instead (lists, **bold**, boxes with !!! note)", line=line,
-                   severity="warning")
+        doc.report(N_("this HTML (%(html)s) is removed from the page: write it in Markdown "
+                      "instead (lists, **bold**, boxes with !!! note)"), line=line,
+                   severity="warning", html=first[:40])
 
     def report_broken(self, doc: Document, ref: BrokenReference) -> None:
         line = line_of(doc.body, f"({ref.target}" if ref.target else "![", doc.body_line)
+        values = {"target": ref.target}
         if ref.reason == "refused":
-            message = ref.message
+            message, values = ref.message_id, ref.values
         elif ref.reason == "no-alt":
-            message = ("an image needs a description for people who cannot see it: "
-                       "write it between the brackets, ![description](file)")
+            message = N_("an image needs a description for people who cannot see it: "
+                         "write it between the brackets, ![description](file)")
         elif ref.is_image:
-            message = f'image "{ref.target}" not found: check the file name and folder'
+            message = N_('image "%(target)s" not found: check the file name and folder')
         else:
-            message = f'link "{ref.target}" points to a file that does not exist'
-        self.problems.append(Problem(doc.path, line, message))
+            message = N_('link "%(target)s" points to a file that does not exist')
+        self.report(doc.path, line, message, "error", **values)
 
     # Phase 1-4: the whole build.
 
     def build(self) -> Catalog:
         if not self.root.is_dir():
-            self.report(str(self.root), 1, "the content folder does not exist")
+            self.report(str(self.root), 1, N_("the content folder does not exist"))
             return Catalog(str(self.root), problems=tuple(self.problems))
         course_dirs = self.collect_course_dirs()
         templates = self.load_templates()
@@ -300,22 +313,23 @@ class _CatalogBuilder:
     def collect_course_dirs(self) -> list[Path]:
         base = self.root / "courses"
         if not base.is_dir():
-            self.report("courses", 1, "there is no courses/ folder in the content folder")
+            self.report("courses", 1, N_("there is no courses/ folder in the content folder"))
             return []
         dirs = []
         for path in sorted(base.iterdir()):
             if not path.is_dir() or path.name.startswith("."):
                 continue
             if path.is_symlink():
-                self.report(path, 1, "this course folder is a symbolic link: put the folder "
-                                     "itself here; links could serve any file on the server")
+                self.report(path, 1, N_("this course folder is a symbolic link: put the folder "
+                                        "itself here; links could serve any file on the "
+                                        "server"))
                 continue
             if not SLUG_PATTERN.match(path.name):
-                self.report(path, 1, f'course folder name "{path.name}" may only use lower-case '
-                                     "letters a-z, digits and hyphens")
+                self.report(path, 1, N_('course folder name "%(name)s" may only use lower-case '
+                                        "letters a-z, digits and hyphens"), name=path.name)
                 continue
             if not (path / "course.md").is_file():
-                self.report(path, 1, "this course folder has no course.md")
+                self.report(path, 1, N_("this course folder has no course.md"))
                 continue
             for lesson_path in path.glob("*.md"):
                 match = LESSON_FILE.match(lesson_path.name)
@@ -347,7 +361,8 @@ class _CatalogBuilder:
         doc.warn_unknown_keys(COURSE_FIELDS)
         language = doc.text("language", required=False) or DEFAULT_LANGUAGE
         if language not in LANGUAGES:
-            doc.report(f'unknown language "{language}": use {", ".join(LANGUAGES)}', key="language")
+            doc.report(N_('unknown language "%(language)s": use %(languages)s'), key="language",
+                       language=language, languages=", ".join(LANGUAGES))
             language = DEFAULT_LANGUAGE
         title, summary = doc.text("title"), doc.text("summary")
         audience = doc.choices("audience", AUDIENCES)
@@ -367,8 +382,8 @@ class _CatalogBuilder:
                 texts[lang] = self.load_course_translation(path, resolver) or texts[language]
         lessons = self.load_lessons(directory, lesson_files, language, resolver)
         if not lessons:
-            self.report(directory / "course.md", 1, "this course has no lessons: add files such as "
-                                                     "01-introduction.md")
+            self.report(directory / "course.md", 1, N_("this course has no lessons: add files "
+                                                        "such as 01-introduction.md"))
             return None
         return Course(slug, audience, competences, level[0], minutes or 0,
                       Localized.of(language, texts), tuple(lessons), frozenset(assets),
@@ -390,15 +405,17 @@ class _CatalogBuilder:
             if LESSON_FILE.match(path.name):
                 named.append(path)
             else:
-                self.report(path, 1, "a lesson file name starts with its number and uses lower-case "
-                                     "letters a-z, digits and hyphens, e.g. 01-what-is-ai.md")
+                self.report(path, 1, N_("a lesson file name starts with its number and uses "
+                                        "lower-case letters a-z, digits and hyphens, e.g. "
+                                        "01-what-is-ai.md"))
         lessons: list[Lesson] = []
         seen: dict[str, Path] = {}
         for source in self.group_translations(named).values():
             slug = LESSON_FILE.match(source.original.name).group("slug")
             if slug in seen:
-                self.report(source.original, 1, f'two lessons have the slug "{slug}": rename this '
-                                                f"file or {seen[slug].name}")
+                self.report(source.original, 1, N_('two lessons have the slug "%(slug)s": rename '
+                                                   "this file or %(file)s"),
+                            slug=slug, file=seen[slug].name)
                 continue
             seen[slug] = source.original
             lesson = self.load_lesson(source, slug, len(lessons) + 1, language, resolver)
@@ -450,11 +467,12 @@ class _CatalogBuilder:
             if refusal == "missing":
                 return None
             if refusal:
-                raise RefusedTarget(ASSET_REFUSALS[refusal].format(target=path_part))
+                raise RefusedTarget(ASSET_REFUSALS[refusal], target=path_part,
+                                    types=", ".join(ASSET_TYPES))
             if is_image and file.stat().st_size > MAX_IMAGE_BYTES and relative not in assets:
-                self.report(file, 1, f"this image is {file.stat().st_size // 1024} KB; keep "
-                                     "images under 60 KB so lessons load on weak connections",
-                            "warning")
+                self.report(file, 1, N_("this image is %(size)d KB; keep images under 60 KB so "
+                                        "lessons load on weak connections"), "warning",
+                            size=file.stat().st_size // 1024)
             assets.add(relative)
             return f"{self.url_root}/courses/{slug}/files/{relative}"
 
@@ -473,8 +491,9 @@ class _CatalogBuilder:
             if quiz is None:
                 continue
             if quiz.course_slug in quizzes:
-                self.report(source.original, 1, f'course "{quiz.course_slug}" already has a quiz '
-                                                f"in {self.rel(sources[quiz.course_slug])}")
+                self.report(source.original, 1, N_('course "%(course)s" already has a quiz in '
+                                                   "%(file)s"),
+                            course=quiz.course_slug, file=self.rel(sources[quiz.course_slug]))
                 continue
             quizzes[quiz.course_slug] = quiz
             sources[quiz.course_slug] = source.original
@@ -488,16 +507,17 @@ class _CatalogBuilder:
         doc.warn_unknown_keys(QUIZ_FIELDS)
         course = doc.text("course")
         if course and course not in course_slugs and course not in self.broken_courses:
-            doc.report(f'there is no course "{course}" (the folder courses/{course}/ is missing '
-                       "or has errors)", key="course")
+            doc.report(N_('there is no course "%(course)s" (the folder courses/%(course)s/ is '
+                          "missing or has errors)"), key="course", course=course)
         title = doc.text("title")
         pass_mark = doc.integer("pass_mark", 1, 100)
         per_attempt = doc.integer("questions_per_attempt", 1, 1000)
         rules = attempt_rules(doc)
         intro, parsed = parse_questions(doc, self.renderer)
         if per_attempt and parsed and per_attempt > len(parsed):
-            doc.report(f"questions_per_attempt is {per_attempt} but the file has only "
-                       f"{len(parsed)} valid questions", key="questions_per_attempt")
+            doc.report(N_("questions_per_attempt is %(asked)d but the file has only %(valid)d "
+                          "valid questions"), key="questions_per_attempt",
+                       asked=per_attempt, valid=len(parsed))
         check_quality(doc, parsed)
         if course in course_slugs:
             check_lessons(doc, parsed, course_slugs[course], per_attempt)
@@ -531,20 +551,21 @@ class _CatalogBuilder:
         title = doc.text("title")
         intro, parsed = parse_questions(doc, self.renderer)
         if len(parsed) != len(originals) and not any(p.is_error for p in doc.problems):
-            doc.report(f"the translation has {len(parsed)} questions but the original has "
-                       f"{len(originals)}: translate every question, in the same order",
-                       line=doc.body_line)
+            doc.report(N_("the translation has %(translated)d questions but the original has "
+                          "%(original)d: translate every question, in the same order"),
+                       line=doc.body_line, translated=len(parsed), original=len(originals))
         for original, translated in zip(originals, parsed, strict=False):
             if (original.kind, original.correct, len(original.text.options_html)) != (
                     translated.kind, translated.correct, len(translated.text.options_html)):
-                doc.report(f"this question does not match question {originals.index(original) + 1}"
-                           " of the original: same options, in the same order, with the same "
-                           "right answers", line=translated.line)
+                doc.report(N_("this question does not match question %(number)d of the "
+                              "original: same options, in the same order, with the same right "
+                              "answers"), line=translated.line,
+                           number=originals.index(original) + 1)
             elif original.lesson != translated.lesson:
-                doc.report(f"this question names lesson \"{translated.lesson}\" but question "
-                           f"{originals.index(original) + 1} of the original names "
-                           f"\"{original.lesson}\": give both the same {{lesson=...}}",
-                           line=translated.line)
+                doc.report(N_('this question names lesson "%(lesson)s" but question %(number)d '
+                              'of the original names "%(original)s": give both the same '
+                              "{lesson=...}"), line=translated.line, lesson=translated.lesson,
+                           number=originals.index(original) + 1, original=original.lesson)
         check_quality(doc, parsed)
         if not self.keep(doc):
             return None
@@ -559,12 +580,13 @@ class _CatalogBuilder:
         if base.is_dir():
             for path in sorted(p for p in base.iterdir() if p.is_dir()):
                 if not (path / ENTRY).is_file():
-                    self.report(path, 1, f"this certificate template has no {ENTRY}")
+                    self.report(path, 1, N_("this certificate template has no %(file)s"),
+                                file=ENTRY)
                     continue
                 problems = template_problems(path, LANGUAGES)
-                for file, line, message in problems:
+                for file, line, message, values in problems:
                     self.report(self.rel(file) if file.is_relative_to(self.root) else str(file),
-                                line, message)
+                                line, message, "error", **values)
                 if problems:
                     self.broken_templates.add(path.name)
                 else:
@@ -588,27 +610,29 @@ class _CatalogBuilder:
         if doc is None:
             return None
         if not SLUG_PATTERN.match(slug):
-            doc.report(f'program file name "{slug}" may only use lower-case letters a-z, digits '
-                       "and hyphens")
+            doc.report(N_('program file name "%(slug)s" may only use lower-case letters a-z, '
+                          "digits and hyphens"), slug=slug)
         doc.warn_unknown_keys(PROGRAM_FIELDS)
         title = doc.text("title")
         courses = doc.string_list("courses")
         for course in courses:
             if course not in course_slugs and course not in self.broken_courses:
-                doc.report(f'this program requires course "{course}", which does not exist '
-                           "(or has errors)", key="courses")
+                doc.report(N_('this program requires course "%(course)s", which does not '
+                              "exist (or has errors)"), key="courses", course=course)
         audience = doc.choices("audience", AUDIENCES)
         competences = self.competences(doc)
         groups = doc.string_list("decision_757_groups", required=False)
         for group in groups:
             if group not in DECISION_757_GROUPS:
-                doc.report(f'unknown Decision 757 group "{group}": use the group numbers '
-                           f'{", ".join(DECISION_757_GROUPS)} of Decision 757/QĐ-BKHCN, Annex I',
-                           key="decision_757_groups")
+                doc.report(N_('unknown Decision 757 group "%(group)s": use the group numbers '
+                              "%(groups)s of Decision 757/QĐ-BKHCN, Annex I"),
+                           key="decision_757_groups", group=group,
+                           groups=", ".join(DECISION_757_GROUPS))
         template = doc.text("template")
         if template and template not in template_names:
-            doc.report(f'there is no certificate template "{template}": add the folder '
-                       f"certificates/templates/{template}/", key="template")
+            doc.report(N_('there is no certificate template "%(template)s": add the folder '
+                          "certificates/templates/%(template)s/"), key="template",
+                       template=template)
         texts = {DEFAULT_LANGUAGE: ProgramText(title, self.render(doc))}
         if not self.keep(doc) or self.broken_courses.intersection(courses):
             return None
@@ -640,11 +664,11 @@ def drop_repeated_title(doc: Document, title: str | None) -> None:
             title.split()).casefold():
         doc.body = doc.body[match.end():]
         doc.body_line = line + 1
-        doc.report('this "# " heading repeats the title, which the page already shows: it was '
-                   "left out; delete the line", line=line, severity="warning")
+        doc.report(N_('this "# " heading repeats the title, which the page already shows: it '
+                      "was left out; delete the line"), line=line, severity="warning")
     else:
-        doc.report('the page already shows "title:" as its heading: use "## " for sections, '
-                   'or move this text into "title:"', line=line, severity="warning")
+        doc.report(N_('the page already shows "title:" as its heading: use "## " for sections, '
+                      'or move this text into "title:"'), line=line, severity="warning")
 
 
 def _front_matter_course(path: Path) -> str | None:

@@ -17,6 +17,8 @@ import nh3
 from markdown.extensions.toc import slugify as _ascii_slugify
 from markdown.treeprocessors import Treeprocessor
 
+from lms.wording import N_
+
 
 def slugify(value: str, separator: str) -> str:
     """Heading anchors from Vietnamese: "đ" has no accent to strip, so it must become "d"
@@ -66,20 +68,28 @@ Resolver = Callable[[str, bool], "str | None"]
 
 
 class RefusedTarget(Exception):
-    """The target exists but may not be served (e.g. a symbolic link, or not an image)."""
+    """The target exists but may not be served (e.g. a symbolic link, or not an image); the
+    message is marked with N_, filled with the values when shown."""
+
+    def __init__(self, message_id: str, **values):
+        super().__init__(message_id % values if values else message_id)
+        self.message_id, self.values = message_id, values
 
 
 class BrokenReference:
-    def __init__(self, target: str, is_image: bool, reason: str, message: str = ""):
+    def __init__(self, target: str, is_image: bool, reason: str, message_id: str = "",
+                 values: dict | None = None):
         self.target, self.is_image, self.reason = target, is_image, reason
-        self.message = message
+        self.message_id, self.values = message_id, values or {}  # why it is refused
 
 
 class SourceNote:
     """Something in the source that renders otherwise than its writer meant, and the fix."""
 
-    def __init__(self, offset: int, message: str):
-        self.offset, self.message = offset, message  # offset: 0-based line in the text
+    def __init__(self, offset: int, message_id: str, **values):
+        self.offset = offset  # 0-based line in the text
+        self.message_id, self.values = message_id, values  # marked with N_, and its values
+        self.message = message_id % values if values else message_id  # in English
 
 
 def check_source(text: str) -> list[SourceNote]:
@@ -93,12 +103,13 @@ def check_source(text: str) -> list[SourceNote]:
             continue
         kind = start.group("type")
         if kind not in BOX_TYPES:
-            notes.append(SourceNote(n, f'unknown box type "{kind}": use one of '
-                                       f'{", ".join(BOX_TYPES)}, e.g. !!! note "Ghi nhớ"'))
+            notes.append(SourceNote(n, N_('unknown box type "%(kind)s": use one of %(kinds)s, '
+                                          'e.g. !!! note "Ghi nhớ"'),
+                                    kind=kind, kinds=", ".join(BOX_TYPES)))
         body = next((later for later in lines[n + 1:] if later.strip()), "")
         if not body.startswith(("    ", "\t")):
-            notes.append(SourceNote(n, "the box's text must be indented by four spaces on "
-                                       "the lines below !!!, or the box shows empty"))
+            notes.append(SourceNote(n, N_("the box's text must be indented by four spaces on "
+                                          "the lines below !!!, or the box shows empty")))
     return notes
 
 
@@ -133,7 +144,8 @@ class _ReferenceRewriter(Treeprocessor):
         try:
             url = resolver(target, is_image) if resolver else None
         except RefusedTarget as refused:
-            broken.append(BrokenReference(target, is_image, "refused", str(refused)))
+            broken.append(BrokenReference(target, is_image, "refused", refused.message_id,
+                                          refused.values))
             return
         if url is None:
             broken.append(BrokenReference(target, is_image, "missing"))

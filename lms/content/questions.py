@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from lms.wording import N_
+
 TRUE_FALSE_WORDS = ({"đúng", "sai"}, {"true", "false"})
 TRUE_WORDS = ("đúng", "true")
 
@@ -12,7 +14,7 @@ TRUE_WORDS = ("đúng", "true")
 class QuestionType:
     name: str
     multiple_answers: bool  # whether the learner may tick several options
-    check: Callable[[Sequence[str], frozenset[int]], list[str]]
+    check: Callable[[Sequence[str], frozenset[int]], list[str]]  # messages marked with N_
     # True/false keeps its written order ("Đúng" then "Sai"): a shuffled pair only confuses.
     shuffle_options: bool = True
 
@@ -23,27 +25,27 @@ class QuestionType:
 
 def _check_single(options: Sequence[str], correct: frozenset[int]) -> list[str]:
     if len(options) < 2:
-        return ["a question needs at least two options"]
+        return [N_("a question needs at least two options")]
     if len(correct) != 1:
-        return ["a single-choice question needs exactly one right option marked - [x]"]
+        return [N_("a single-choice question needs exactly one right option marked - [x]")]
     return []
 
 
 def _check_multiple(options: Sequence[str], correct: frozenset[int]) -> list[str]:
     if len(options) < 2:
-        return ["a question needs at least two options"]
+        return [N_("a question needs at least two options")]
     if not correct:
-        return ["no option is marked right: mark each right option with - [x]"]
+        return [N_("no option is marked right: mark each right option with - [x]")]
     return []
 
 
 def _check_true_false(options: Sequence[str], correct: frozenset[int]) -> list[str]:
     words = {option.strip().lower() for option in options}
     if len(options) != 2 or words not in TRUE_FALSE_WORDS:
-        return ['a true/false question has exactly two options, "Đúng" and "Sai" '
-                '(or "True" and "False")']
+        return [N_('a true/false question has exactly two options, "Đúng" and "Sai" '
+                   '(or "True" and "False")')]
     if len(correct) != 1:
-        return ["a true/false question needs exactly one right option marked - [x]"]
+        return [N_("a true/false question needs exactly one right option marked - [x]")]
     return []
 
 

@@ -13,6 +13,7 @@ from lms.content.frontmatter import Document
 from lms.content.markdown import MarkdownRenderer
 from lms.content.questions import QUESTION_TYPES, infer_kind
 from lms.content.schema import FEEDBACK_LEVELS, AttemptRules, Feedback, QuestionText
+from lms.wording import N_
 
 HEADING = re.compile(r"^##\s+(?P<text>.*?)\s*(?:\{(?P<attributes>[^{}]*)\})?\s*$")
 ATTRIBUTE = re.compile(r"^(?P<name>[a-z]+)=(?P<value>[\w-]+)$")
@@ -55,7 +56,7 @@ def parse_questions(doc: Document, renderer: MarkdownRenderer) -> tuple[str, lis
     starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
     intro, _ = renderer.render("\n".join(lines[:starts[0]] if starts else lines))
     if not starts:
-        doc.report('the quiz has no questions: start each question with a line "## "',
+        doc.report(N_('the quiz has no questions: start each question with a line "## "'),
                    line=doc.body_line)
     questions = []
     for n, start in enumerate(starts):
@@ -76,48 +77,49 @@ def _parse_question(doc: Document, lines: list[str], start: int, end: int,
         return None
     forced_kind, lesson = attributes.get("type"), attributes.get("lesson")
     if not title:
-        doc.report("the question heading is empty: write the question after the ##", line=line_no)
+        doc.report(N_("the question heading is empty: write the question after the ##"),
+                   line=line_no)
         return None
     option_rows = [i for i in range(start + 1, end) if OPTION.match(lines[i])]
     for i in range(start + 1, end):
         if LOOKS_LIKE_OPTION.match(lines[i]) and not OPTION.match(lines[i]):
-            doc.report('an option must look like "- [ ] text" or "- [x] text"',
+            doc.report(N_('an option must look like "- [ ] text" or "- [x] text"'),
                        line=doc.body_line + i)
             return None
     if not option_rows:
-        doc.report('this question has no options: list them as "- [ ] wrong" and "- [x] right"',
-                   line=line_no)
+        doc.report(N_('this question has no options: list them as "- [ ] wrong" and '
+                      '"- [x] right"'), line=line_no)
         return None
     first, last = option_rows[0], option_rows[-1]
     stray = [i for i in range(first, last) if i not in option_rows and lines[i].strip()]
     if stray:
-        doc.report("options must be listed one after another, with no other text between them",
-                   line=doc.body_line + stray[0])
+        doc.report(N_("options must be listed one after another, with no other text between "
+                      "them"), line=doc.body_line + stray[0])
         return None
     matches = [OPTION.match(lines[i]) for i in option_rows]
     options = [m.group("text").strip() for m in matches]
     correct = frozenset(n for n, m in enumerate(matches) if m.group("mark") in "xX")
     for n, option in enumerate(options):
         if not option:
-            doc.report("an option has no text", line=doc.body_line + option_rows[n])
+            doc.report(N_("an option has no text"), line=doc.body_line + option_rows[n])
             return None
     if not correct:
-        doc.report("this question has no right option: mark the right option(s) with - [x]",
+        doc.report(N_("this question has no right option: mark the right option(s) with - [x]"),
                    line=line_no)
         return None
     kind = forced_kind or infer_kind(options, correct)
     question_type = QUESTION_TYPES.get(kind)
     if question_type is None:
-        doc.report(f'unknown question type "{kind}": use one of {", ".join(QUESTION_TYPES)}',
-                   line=line_no)
+        doc.report(N_('unknown question type "%(kind)s": use one of %(kinds)s'), line=line_no,
+                   kind=kind, kinds=", ".join(QUESTION_TYPES))
         return None
     messages = question_type.check(options, correct)
     for message in messages:
         doc.report(message, line=line_no)
     explanation_source = "\n".join(lines[last + 1:end]).strip()
     if not explanation_source:
-        doc.report("this question has no explanation: after the options, write why the right "
-                   "answer is right", line=line_no)
+        doc.report(N_("this question has no explanation: after the options, write why the "
+                      "right answer is right"), line=line_no)
         return None
     if messages:
         return None
@@ -139,16 +141,17 @@ def _attributes(doc: Document, source: str | None, line_no: int) -> dict[str, st
     for token in re.sub(r"\s*=\s*", "=", source or "").split():
         match = ATTRIBUTE.match(token)
         if not match:
-            doc.report(f'"{token}" in the heading\'s braces is not an attribute: write '
-                       "{lesson=slug} or {lesson=slug type=multiple}", line=line_no)
+            doc.report(N_('"%(token)s" in the heading\'s braces is not an attribute: write '
+                          "{lesson=slug} or {lesson=slug type=multiple}"), line=line_no,
+                       token=token)
             return None
         name = match.group("name")
         if name not in ATTRIBUTES:
-            doc.report(f'unknown attribute "{name}" in the heading: use {", ".join(ATTRIBUTES)}',
-                       line=line_no)
+            doc.report(N_('unknown attribute "%(name)s" in the heading: use %(names)s'),
+                       line=line_no, name=name, names=", ".join(ATTRIBUTES))
             return None
         if name in found:
-            doc.report(f'"{name}" is given twice in the heading', line=line_no)
+            doc.report(N_('"%(name)s" is given twice in the heading'), line=line_no, name=name)
             return None
         found[name] = match.group("value")
     return found

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Generic, Mapping, TypeVar
 
+from lms.wording import Gettext, in_english
+
 DEFAULT_LANGUAGE = "vi"
 LANGUAGES = ("vi", "en")
 AUDIENCES = ("citizen", "civil-servant")
@@ -19,16 +21,38 @@ class Problem:
 
     path: str
     line: int
-    message: str
+    message: str  # in English
     severity: str = "error"
+    # The message as the catalog knows it (its English with %(name)s for the values) and the
+    # values, so that it can be shown in the reader's language; none for a message from
+    # elsewhere (a library's error), shown as it is.
+    message_id: str = field(default="", compare=False)
+    values: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, path: str, line: int, message_id: str, severity: str = "error",
+           **values) -> "Problem":
+        """A problem whose message is a catalog message (marked with N_) filled with values."""
+        return cls(path, line, message_id % values if values else message_id, severity,
+                   message_id, tuple(values.items()))
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    def worded(self, gettext: Gettext = in_english) -> str:
+        if not self.message_id:
+            return self.message
+        text = gettext(self.message_id)
+        return text % dict(self.values) if self.values else text
+
+    def located(self, gettext: Gettext = in_english) -> str:
+        """As `flask content check` prints it: path:line: message."""
+        prefix = "" if self.is_error else gettext("warning:") + " "
+        return f"{self.path}:{self.line}: {prefix}{self.worded(gettext)}"
+
     def __str__(self) -> str:
-        prefix = "" if self.is_error else "warning: "
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return self.located()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from lms.extensions import cache, db
 from lms.i18n import LANGUAGES, select_language
 from lms.issuing import after_issuing
 from lms.services import clock, read_aloud, record
+from lms.campaign import assignments, reminders
 from lms.support import shared_device
 
 bp = Blueprint("learn", __name__)
@@ -32,11 +33,14 @@ def index():
 
 @bp.get("/courses/<slug>/")
 def course(slug: str):
-    course = course_or_404(slug)
-    mine = (record.course_record(db.session, current_user.id, course, current_catalog())
-            if current_user.is_authenticated else None)
-    return render_template("learn/course.html", course=course, progress=mine,
-                           withheld=course.slug in current_catalog().withheld)
+    course, catalog = course_or_404(slug), current_catalog()
+    mine, notices = None, []
+    if current_user.is_authenticated:  # a personal page then (security.is_personal): no-store
+        mine = record.course_record(db.session, current_user.id, course, catalog)
+        notices = reminders.notices(assignments.for_learner(db.session, current_user, catalog,
+                                                            clock.today()), course.slug)
+    return render_template("learn/course.html", course=course, progress=mine, notices=notices,
+                           withheld=course.slug in catalog.withheld)
 
 
 def personal_page() -> bool:
@@ -151,8 +155,13 @@ def lesson_audio(slug: str, lesson_slug: str, language: str):
 
 @bp.get("/audio/<name>")
 def audio_file(name: str):
-    # Named by what it says: the same name is always the same sound, kept for a year.
+    # Named by what it says: the same name is always the same sound, kept for a year, the name
+    # its own ETag. No file time is sent: the times a question's option clips were made would
+    # tell their order in the quiz file, or which option a trainer corrected last.
     if not read_aloud.is_file_name(name):
         abort(404)
-    return send_from_directory(current_app.config["LMS_AUDIO_DIR"], name, mimetype="audio/ogg",
-                               max_age=365 * 24 * 3600)
+    response = send_from_directory(current_app.config["LMS_AUDIO_DIR"], name,
+                                   mimetype="audio/ogg", max_age=365 * 24 * 3600,
+                                   etag=name.partition(".")[0])
+    del response.headers["Last-Modified"]
+    return response

@@ -1,7 +1,7 @@
 """A learner's own settings."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from lms.unit_picker import UnitPickerMixin
@@ -32,3 +32,9 @@ class DeleteAccountForm(FlaskForm):
 
 class SignOutOthersForm(FlaskForm):
     """Only a button: the CSRF token is all it carries."""
+
+
+class ReminderForm(FlaskForm):
+    """Due-date reminders by channel; an unticked box is a channel turned off."""
+    sms = BooleanField(_l("Get due-date reminders by SMS"))
+    email = BooleanField(_l("Get due-date reminders by email"))

@@ -11,9 +11,10 @@ from lms import limits, unit_picker
 from lms.account_messages import ACCOUNT_ERRORS
 from lms.catalog import current_catalog
 from lms.extensions import db, limiter
-from lms.me.forms import DeleteAccountForm, PasswordForm, ProfileForm, SignOutOthersForm
+from lms.me.forms import (DeleteAccountForm, PasswordForm, ProfileForm, ReminderForm,
+                          SignOutOthersForm)
 from lms.security import sign_in
-from lms.campaign import assignments
+from lms.campaign import assignments, reminders
 from lms.services import accounts, clock, personal_data, quizzes, record, recovery, sessions
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -25,10 +26,10 @@ def index():
     attempts = quizzes.latest_results(db.session, current_user.id)
     catalog = current_catalog()
     mine = record.own_record(db.session, current_user.id, catalog)
+    assigned = assignments.for_learner(db.session, current_user, catalog, clock.today())
     return render_template("me/index.html", catalog=catalog, attempts=attempts,
                            courses=mine.started, certificates=mine.certificates,
-                           assigned=assignments.for_learner(db.session, current_user, catalog,
-                                                            clock.today()))
+                           assigned=assigned, notices=reminders.notices(assigned))
 
 
 def settings_page(profile: ProfileForm | None = None, password: PasswordForm | None = None,
@@ -37,8 +38,14 @@ def settings_page(profile: ProfileForm | None = None, password: PasswordForm | N
                                      org_unit=current_user.org_unit_id)
     unit_picker.fill(profile, db.session, current_user.org_unit_id)
     password = password or PasswordForm(prefix="password")
+    # formdata=None: after another form's POST, its absent boxes must not read as unticked.
+    chosen = ReminderForm(formdata=None, prefix="reminders",
+                          sms=not reminders.opted_out(current_user, "sms"),
+                          email=not reminders.opted_out(current_user, "email"))
     return render_template("me/settings.html", profile=profile, password=password,
-                           others=SignOutOthersForm(prefix="others"),
+                           others=SignOutOthersForm(prefix="others"), reminder_form=chosen,
+                           reaches={channel: reminders.contact(current_user, channel)
+                                    for channel in ("sms", "email")},
                            own_unit=accounts.chooses_own_unit(current_user),
                            unproven=recovery.unproven_identifier(current_user),
                            devices=sessions.count(db.session, current_user, clock.now())), status
@@ -92,6 +99,18 @@ def change_password():
             flash(_("Your password is changed. Other devices have been signed out."))
             return redirect(url_for("me.settings"))
     return settings_page(password=form, status=422)
+
+
+@bp.post("/settings/reminders")
+@login_required
+def save_reminders():
+    form = ReminderForm(prefix="reminders")
+    if not form.validate_on_submit():
+        return settings_page(status=400)
+    reminders.choose_channels(current_user, form.sms.data, form.email.data, clock.now())
+    db.session.commit()
+    flash(_("Your choice of reminders is saved."))
+    return redirect(url_for("me.settings", _anchor="reminders"))
 
 
 @bp.post("/settings/sign-out-others")

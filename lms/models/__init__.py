@@ -8,6 +8,7 @@ from lms.models.org import OrgUnit
 from lms.models.progress import LessonProgress, OfflineAction
 from lms.models.publishing import ContentPackage, ContentRelease, CoursePublisher
 from lms.models.quiz import QuizAttempt
+from lms.models.reminder import Reminder
 from lms.models.report import DailyCompletion, ReportSnapshot, UnitTally
 from lms.models.support import (LearnerCard, SupportPoint, SupportPointHelper, SupportService,
                                 SupportVisit)
@@ -16,5 +17,5 @@ from lms.models.user import User
 __all__ = ["Assignment", "AuditEntry", "AssignmentPerson", "Base", "Certificate", "CertificatePdf",
            "Consent", "ContentPackage", "ContentRelease", "CoursePublisher", "DailyCompletion",
            "DeviceSession", "LearnerCard", "LessonProgress", "OfflineAction", "OneTimeCode",
-           "OrgUnit", "QuizAttempt", "ReportSnapshot", "SupportPoint", "SupportPointHelper",
-           "SupportService", "SupportVisit", "Target", "UnitTally", "User"]
+           "OrgUnit", "QuizAttempt", "Reminder", "ReportSnapshot", "SupportPoint",
+           "SupportPointHelper", "SupportService", "SupportVisit", "Target", "UnitTally", "User"]

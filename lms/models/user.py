@@ -50,6 +50,12 @@ class User(UserMixin, Base):
     # A deleted account stays only as a pseudonymous holder of its certificates (masked name,
     # no phone, email or password), so that their codes keep verifying.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The interface language the person last chose while signed in (vi, en): what reminders
+    # are written in. None: never chose, Vietnamese.
+    language: Mapped[str | None] = mapped_column(String(5))
+    # When the person turned off due-date reminders by SMS or by email; None: they are on.
+    sms_reminders_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_reminders_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     org_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[org_unit_id])
     scope_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[scope_unit_id])

@@ -1,15 +1,19 @@
 """Taking a course's quiz and reading the results."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.catalog import course_or_404, current_catalog
 from lms.device import quiz_layout
 from lms.extensions import csrf, db
+from lms.i18n import select_language
 from lms.issuing import after_issuing
-from lms.services import clock, quizzes, record
+from lms.services import clock, quizzes, read_aloud, record
 from lms.support import shared_device
 
 bp = Blueprint("quiz", __name__)
@@ -22,15 +26,16 @@ def quiz_course_or_404(slug: str):
     return course
 
 
-def submitted_answers(form) -> dict[str, list[int]]:
-    """{question key: [option indices]} from fields named q-<key>; junk values are dropped."""
-    answers = {}
+def submitted_answers(form, course) -> dict[str, list[int]]:
+    """{question key: [option indices]} from fields named q-<key>, each value an option's place
+    on the page (quizzes.options_from_places says why); junk values are dropped."""
+    places = {}
     for name in form:
         if name.startswith("q-"):
             # ASCII digits only, and short: "²" or 5,000 digits is junk, not an option number.
-            answers[name[2:]] = [int(v) for v in form.getlist(name)
-                                 if v.isascii() and v.isdigit() and len(v) <= 4]
-    return answers
+            places[name[2:]] = [int(v) for v in form.getlist(name)
+                                if v.isascii() and v.isdigit() and len(v) <= 4]
+    return quizzes.options_from_places(db.session, course, form.get("attempt", ""), places)
 
 
 def shown_keys(form) -> set[str]:
@@ -57,15 +62,21 @@ def take(slug: str):
     # Never cached, so the back button cannot show a graded attempt's form (lms/security.py).
     if quiz_layout() == "all":
         return render_template("quiz/take.html", course=course, attempt=attempt,
-                               questions=questions, saved=saved)
+                               questions=questions, saved=saved, readings=readings(questions))
     blank = [q.number for q in questions if not saved.get(q.question.key)]
     number = request.args.get("q", "")
     number = (int(number) if number.isascii() and number.isdigit() and len(number) <= 4
               else (blank or [1])[0])
     shown = questions[max(1, min(number, len(questions))) - 1]
     return render_template("quiz/question.html", course=course, attempt=attempt, shown=shown,
-                           total=len(questions), saved=saved,
+                           total=len(questions), saved=saved, readings=readings([shown]),
                            answered=len(questions) - len(blank))
+
+
+def readings(shown: list[quizzes.ShownQuestion]) -> dict:
+    """What read-aloud reads of each question on the page, and its recorded clips if made."""
+    return read_aloud.page_readings(Path(current_app.config["LMS_AUDIO_DIR"]),
+                                    [q.question for q in shown], select_language())
 
 
 @bp.post("/courses/<slug>/quiz/save")
@@ -74,7 +85,7 @@ def save(slug: str):  # and no sign-in needed: a session that ended loses no ans
     course = quiz_course_or_404(slug)
     try:
         quizzes.save_answers(db.session, course, request.form.get("attempt", ""),
-                             submitted_answers(request.form), shown_keys(request.form))
+                             submitted_answers(request.form, course), shown_keys(request.form))
     except quizzes.StaleSubmission as stale:
         db.session.rollback()
         return render_template("quiz/stale.html", course=course, attempt=stale.attempt), 409
@@ -111,8 +122,8 @@ def submit(slug: str):  # It never expires, so answers written over an hour are 
         return save(slug)
     try:
         attempt, issued = record.submit_quiz(db.session, current_user, current_catalog(), course,
-                                             token, submitted_answers(request.form), clock.now(),
-                                             shown_keys(request.form),
+                                             token, submitted_answers(request.form, course),
+                                             clock.now(), shown_keys(request.form),
                                              assisted_by=shared_device.assisting_helper())
     except quizzes.QuizWithheld:
         return render_template("quiz/withheld.html", course=course), 409

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from lms.models import OrgUnit, User
 from lms.services import audit
+from lms.wording import N_, Gettext, in_english
 
 ROLES = ("learner", "helper", "trainer", "manager", "organiser", "admin")
 # Managers see their unit and the units below it; organisers their whole tree (a province);
@@ -47,8 +48,24 @@ def may_change_person(staff: User, person: User) -> bool:
     return staff.role == "admin" or ROLES.index(person.role) < ROLES.index(staff.role)
 
 
+# Why a role cannot be granted as asked (RoleError.code), in words.
+ROLE_ERRORS = {
+    "unknown-role": N_("“%(role)s” is not a role: use one of %(roles)s."),
+    "unit-needed": N_("A %(role)s needs the code of the unit they are responsible for."),
+    "unknown-unit": N_("There is no unit with the code %(unit)s."),
+    "no-unit": N_("A %(role)s is not responsible for a unit: leave out the unit."),
+}
+
+
 class RoleError(ValueError):
-    """A role cannot be granted as asked; the message says why, in plain words."""
+    """A role cannot be granted as asked; `code` (a key of ROLE_ERRORS) says why."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, {"roles": ", ".join(ROLES), **params}
+        super().__init__(self.message())
+
+    def message(self, gettext: Gettext = in_english) -> str:
+        return gettext(ROLE_ERRORS[self.code]) % self.params
 
 
 def grant_role(session: Session, user: User, role: str, scope_code: str | None,
@@ -56,16 +73,16 @@ def grant_role(session: Session, user: User, role: str, scope_code: str | None,
     """Makes `user` a learner, helper (in a unit), trainer, manager (of a unit), organiser (of a
     tree) or admin."""
     if role not in ROLES:
-        raise RoleError(f'unknown role "{role}": use one of {", ".join(ROLES)}')
+        raise RoleError("unknown-role", role=role)
     scope = None
     if role in UNIT_ROLES:
         if not scope_code:
-            raise RoleError(f"a {role} needs the code of the unit they are responsible for")
+            raise RoleError("unit-needed", role=role)
         scope = session.scalar(select(OrgUnit).where(OrgUnit.code == scope_code))
         if scope is None:
-            raise RoleError(f'there is no unit with the code "{scope_code}"')
+            raise RoleError("unknown-unit", unit=scope_code)
     elif scope_code:
-        raise RoleError(f"a {role} is not responsible for a unit: leave out the unit")
+        raise RoleError("no-unit", role=role)
     before = (user.role, user.scope_unit.code if user.scope_unit else None)
     user.role, user.scope_unit_id = role, scope.id if scope else None
     audit.record(session, actor, "role-granted", subject=user,

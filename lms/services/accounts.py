@@ -149,6 +149,12 @@ def change_password(user: User, current: str, new: str) -> None:
     end_all_sessions(user)
 
 
+def remember_language(user: User, language: str) -> None:
+    """The interface language the person chose, kept with the account: what messages sent
+    to them later (reminders) are written in."""
+    user.language = language
+
+
 def chooses_own_unit(user: User) -> bool:
     """A citizen may move to another commune; a civil servant's or a staff member's unit is
     their manager's to change (it decides their scope, assignments and targets)."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lms.models import AuditEntry, OrgUnit, User
 from lms.services.clock import day_start_utc, end_of_day_utc, now as clock_now
+from lms.wording import N_, Gettext, in_english
 
 ACTIONS = (
     "certificate-revoked", "certificate-reissued", "role-granted", "staff-imported",
@@ -24,10 +25,43 @@ ACTIONS = (
     "reset-code-issued", "password-reset", "unit-created", "unit-changed",
     # support points (lms/support): every helper action is here
     "support-point-saved", "support-point-closed", "learner-registered", "learner-card-issued",
-    "learner-card-printed", "learner-card-revoked", "shared-device-started",
+    "learner-card-viewed", "learner-card-printed", "learner-card-revoked", "shared-device-started",
     "support-visit-logged",
 )
 PAGE_SIZE = 100
+# What each action is called where the trail is read (the web's audit page, `flask audit`).
+ACTION_WORDS = {
+    "certificate-revoked": N_("Certificate revoked"),
+    "certificate-reissued": N_("Certificate re-issued"),
+    "role-granted": N_("Role granted"),
+    "staff-imported": N_("Staff imported"),
+    "activation-code-issued": N_("Activation code issued"),
+    "assignment-created": N_("Training assigned"),
+    "assignment-removed": N_("Assignment removed"),
+    "target-created": N_("Target set"),
+    "target-removed": N_("Target removed"),
+    "units-imported": N_("Units imported"),
+    "unit-created": N_("Unit created"),
+    "unit-changed": N_("Unit changed"),
+    "personal-data-exported": N_("Personal data exported"),
+    "audit-exported": N_("Audit trail exported"),
+    "content-published": N_("Course published"),
+    "content-rolled-back": N_("Course version put back"),
+    "publisher-granted": N_("Allowed to publish a course"),
+    "publisher-revoked": N_("No longer allowed to publish a course"),
+    "reset-code-issued": N_("Code to choose a new password given by staff"),
+    "password-reset": N_("New password chosen with a code"),
+    "support-point-saved": N_("Support point saved"),
+    "support-point-closed": N_("Support point closed"),
+    "learner-registered": N_("Person registered by a helper"),
+    "learner-card-issued": N_("Learner card made"),
+    "learner-card-viewed": N_("Learner card looked at"),
+    "learner-card-printed": N_("Learner card printed"),
+    "learner-card-revoked": N_("Learner card stopped"),
+    "shared-device-started": N_("Shared device started at a point"),
+    "support-visit-logged": N_("Support given, logged"),
+}
+COMMAND_LINE = N_("command line")  # who acts when an operator runs a flask command
 
 
 @dataclass(frozen=True)
@@ -44,7 +78,12 @@ class Actor:
 
     @classmethod
     def command_line(cls) -> "Actor":
-        return cls(None, "command line", None)
+        return cls(None, COMMAND_LINE, None)
+
+
+def actor_name(entry, gettext: Gettext = in_english) -> str:
+    """Who acted, as stored; the command line (no account) in the reader's language."""
+    return gettext(COMMAND_LINE) if entry.actor_id is None else entry.actor_name
 
 
 def unit_path_of(session: Session, user: User | None) -> str | None:

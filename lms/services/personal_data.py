@@ -1,7 +1,7 @@
 """A person's own data (Law 91/2025/QH15, Decree 356/2025/ND-CP): consent to the privacy
 notice, everything kept about them for the right of access, and deletion.
 
-Deletion removes what it can (progress, attempts, assignments by name, codes, sessions,
+Deletion removes what it can (progress, attempts, assignments by name, reminders, codes, sessions,
 consents, phone, email, password) and pseudonymises what must stay as evidence: the account
 becomes a nameless holder of its certificates, whose codes keep verifying with the name
 masked and a note; entries in the audit trail about staff actions keep the name they had.
@@ -15,15 +15,16 @@ from sqlalchemy.orm import Session
 
 from lms.content import Catalog
 from lms.models import (AssignmentPerson, AuditEntry, Certificate, Consent, LearnerCard,
-                        LessonProgress, OneTimeCode, QuizAttempt, User)
+                        LessonProgress, OneTimeCode, QuizAttempt, Reminder, User)
 from lms.campaign import assignments
 from lms.services import passwords, record, sessions
 from lms.services.accounts import AccountError
 from lms.services.certificates import masked_name
 from lms.services.clock import vietnam_date
 
-# Raise when the notice's content changes; a consent names the version the person read.
-NOTICE_VERSION = "2026-12-01"
+# Raise when the notice's content changes; a consent names the version the person read
+# (2026-12-01.2: due-date reminders by SMS and email).
+NOTICE_VERSION = "2026-12-01.2"
 DELETED = "!deleted"  # matches no password, as "!" does for accounts never activated
 
 
@@ -47,6 +48,8 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
                                .order_by(Consent.given_at))
     about = session.scalars(select(AuditEntry).where(AuditEntry.subject_user_id == user.id)
                             .order_by(AuditEntry.id))
+    reminded = session.scalars(select(Reminder).where(Reminder.user_id == user.id)
+                               .order_by(Reminder.id))
     return {
         "account": {
             "full_name": user.full_name, "phone": user.phone, "email": user.email,
@@ -57,6 +60,9 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
             "unit_code": user.org_unit.code if user.org_unit else None, "role": user.role,
             "position": user.position, "audience": user.audience,
             "signed_in_devices": sessions.count(session, user, now),
+            "language": user.language,
+            "sms_reminders_off_since": _iso(user.sms_reminders_off_at),
+            "email_reminders_off_since": _iso(user.email_reminders_off_at),
         },
         "lessons_done": [{"course": p.course_slug, "lesson": p.lesson_slug,
                           "completed_at": p.completed_at.isoformat(),
@@ -82,6 +88,10 @@ def export(session: Session, user: User, catalog: Catalog, now: datetime) -> dic
             {"kind": item.assignment.subject_kind, "subject": item.assignment.subject_slug,
              "due_on": item.assignment.due_on.isoformat(), "done": item.done}
             for item in assignments.for_learner(session, user, catalog, vietnam_date(now))],
+        "reminders": [
+            {"kind": r.assignment.subject_kind, "subject": r.assignment.subject_slug,
+             "due_on": r.assignment.due_on.isoformat(), "rule": r.rule, "channel": r.channel,
+             "status": r.status, "sent_at": _iso(r.sent_at)} for r in reminded],
         "consents": [{"privacy_notice": c.notice_version, "given_at": c.given_at.isoformat()}
                      for c in consents],
         "audit_entries_about_me": [
@@ -103,7 +113,7 @@ def delete_account(session: Session, user: User, password: str, now: datetime) -
     if not _reauthenticated(session, user, password):
         raise AccountError("password", "wrong")
     for model in (LessonProgress, QuizAttempt, AssignmentPerson, OneTimeCode, Consent,
-                  LearnerCard):
+                  LearnerCard, Reminder):
         session.execute(delete(model).where(model.user_id == user.id))
     sessions.end_all(session, user)
     held = session.scalars(select(Certificate).where(Certificate.user_id == user.id)).all()
@@ -118,3 +128,4 @@ def delete_account(session: Session, user: User, password: str, now: datetime) -
     user.org_unit_id = user.scope_unit_id = None
     user.role, user.activation_code_hash, user.activation_expires_at = "learner", None, None
     user.phone_proven_at = user.email_proven_at = None
+    user.language = user.sms_reminders_off_at = user.email_reminders_off_at = None

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lms.content import Catalog, content_fingerprint, load_catalog
+from lms.content.schema import Problem
 from lms.content.loader import CONTENT_FOLDERS
 from lms.content.frontmatter import SLUG_PATTERN
 from lms.models import ContentPackage, ContentRelease, CoursePublisher, User
@@ -261,11 +262,27 @@ def stage(session: Session, base_dir: str | os.PathLike, files: dict[str, bytes]
     mine.sort(key=lambda p: (not p.is_error, p.path, p.line))
     package = ContentPackage(course_slug=slug, archive=pack(files), file_count=len(files),
                              uploaded_by_id=actor.user_id, uploaded_by_name=actor.name,
-                             uploaded_at=now, problems=[str(p) for p in mine],
+                             uploaded_at=now, problems=[_kept(p) for p in mine],
                              error_count=sum(p.is_error for p in mine))
     session.add(package)
     session.flush()
     return Staged(package, catalog)
+
+
+def _kept(problem: Problem) -> dict:
+    return {"path": problem.path, "line": problem.line, "message": problem.message,
+            "severity": problem.severity, "message_id": problem.message_id,
+            # A value read from YAML may be a date, say: kept as its text (numbers as numbers).
+            "values": {name: value if isinstance(value, (int, float)) else str(value)
+                       for name, value in problem.values}}
+
+
+def kept_problems(package: ContentPackage) -> list[Problem | str]:
+    """The problems found when the package was uploaded, to show in the reader's language; a
+    package kept before they were stored with their message ids has its English lines."""
+    return [Problem(kept["path"], kept["line"], kept["message"], kept["severity"],
+                    kept["message_id"], tuple(kept["values"].items()))
+            if isinstance(kept, dict) else kept for kept in package.problems]
 
 
 def catalog_with(session: Session, base_dir: str | os.PathLike, slug: str,

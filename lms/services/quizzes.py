@@ -132,6 +132,21 @@ def shown_questions(attempt: QuizAttempt, quiz: Quiz) -> list[ShownQuestion]:
             for n, item in enumerate(attempt.draw, start=1) if item["key"] in questions]
 
 
+def options_from_places(session: Session, course: Course, token: str,
+                        places: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The quiz's option indices for the places on the page a form sent.
+
+    The page names each option by its place, never by its index in the quiz file: trainers
+    often put the right answer at the same place in the file, and an index in the page's
+    source would then give it away. The attempt's draw holds each question's order. Places
+    that do not exist are dropped; an unknown token maps nothing (its use is refused next)."""
+    draw = session.scalar(select(QuizAttempt.draw).where(
+        QuizAttempt.token == token, QuizAttempt.course_slug == course.slug)) or []
+    orders = {item["key"]: item["order"] for item in draw}
+    return {key: [orders[key][place] for place in picked if 0 <= place < len(orders[key])]
+            for key, picked in places.items() if key in orders}
+
+
 def with_saved(attempt: QuizAttempt, answers: dict[str, list[int]],
                shown: set[str] = frozenset()) -> dict[str, list[int]]:
     """The answers saved for this attempt, overwritten by those just sent: a question the

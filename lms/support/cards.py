@@ -109,6 +109,13 @@ def revoke(session: Session, card: LearnerCard, actor: audit.Actor, now: datetim
                      details={"card": shown_number(card.number)})
 
 
+def viewed(session: Session, card: LearnerCard, actor: audit.Actor, now: datetime) -> None:
+    """A helper opened a card holder's page (their name, birth year and card): a person's
+    data seen by someone else is traced like any other staff action on it."""
+    audit.record(session, actor, "learner-card-viewed", subject=card.user, now=now,
+                 details={"card": shown_number(card.number)})
+
+
 def printed(session: Session, card: LearnerCard, actor: audit.Actor, now: datetime) -> None:
     audit.record(session, actor, "learner-card-printed", subject=card.user, now=now,
                  details={"card": shown_number(card.number)})

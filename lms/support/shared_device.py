@@ -55,3 +55,11 @@ def unmark(response: Response) -> Response:
     response.delete_cookie(COOKIE, httponly=True, samesite="Lax",
                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+def forget_saved_copies(response: Response) -> Response:
+    """When a person's session on the device ends (Xong, or idle): the browser forgets what
+    they saved for offline use and what waits to be sent (the service worker's caches, local
+    storage), so none of it stays for the next person; the device's own cookie stays."""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

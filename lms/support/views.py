@@ -43,7 +43,7 @@ def keep_shared_device_clean():
     elif "_user_id" in session:  # the server ended it: idle for too long
         session.clear()
         logout_user()
-        return redirect(url_for("support.device_ended"))
+        return shared_device.forget_saved_copies(redirect(url_for("support.device_ended")))
     return None
 
 
@@ -217,7 +217,10 @@ def card_or_404(card_id: int):
 @bp.get("/cards/<id:card_id>")
 @role_required("helper")
 def card(card_id: int):
-    return render_template("support/card.html", card=card_or_404(card_id),
+    found = card_or_404(card_id)
+    cards.viewed(db.session, found, current_actor(), clock.now())
+    db.session.commit()
+    return render_template("support/card.html", card=found,
                            replace=ReplaceCardForm(), revoke=ConfirmForm(),
                            shown_number=cards.shown_number)
 
@@ -468,11 +471,7 @@ def device_done():
     sign_out()
     session.clear()
     flash(_("Thank you! You are signed out. The next person can start."))
-    response = redirect(url_for("support.device"))
-    # The browser forgets what this person saved for offline use and what waits to be sent
-    # (the service worker's caches, local storage); the device's own cookie stays.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return shared_device.forget_saved_copies(redirect(url_for("support.device")))
 
 
 @bp.get("/device/idle.css")

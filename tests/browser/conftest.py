@@ -102,6 +102,17 @@ def phone_page(browser):
 
 
 @pytest.fixture
+def js_off_page(browser):
+    """A cheap Android phone with JavaScript off: 360x640, Vietnamese. Pages must work so."""
+    context = browser.new_context(locale="vi-VN", bypass_csp=True, java_script_enabled=False,
+                                  viewport={"width": 360, "height": 640}, device_scale_factor=1)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def desktop_page(browser):
     """An office desktop: 1280x800, Vietnamese."""
     yield from _page(browser, viewport={"width": 1280, "height": 800})

@@ -31,13 +31,8 @@ WORDS = {
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", bypass_csp=True, java_script_enabled=False,
-                                  viewport=PHONE, device_scale_factor=1)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def page(js_off_page):
+    return js_off_page
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def become_trainer(page, live_app, live_server, phone: str, bundled_catalog) -> 
     page.get_by_role("button", name="Tạo tài khoản").click()
     page.get_by_role("link", name=re.compile("Để sau")).click()
     page.goto(f"{live_server}/courses/{COURSE}/quiz/")
-    answer_quiz(page, bundled_catalog.course(COURSE).quiz, right=True)
+    answer_quiz(page, live_app, bundled_catalog.course(COURSE).quiz, right=True)
     page.get_by_role("button", name="Nộp bài").click()
     result = live_app.test_cli_runner().invoke(args=["users", "set-role", phone, "trainer"])
     assert result.exit_code == 0, result.output

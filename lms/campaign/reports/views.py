@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, stream_with_context, url_for)
-from flask_babel import gettext as _
+from flask_babel import format_number, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -15,13 +15,13 @@ from lms.catalog import current_catalog
 from lms.extensions import db
 from lms.i18n import select_language
 from lms.models import OrgUnit
-from lms.export_files import attachment, csv_lines, file_chunks, xlsx_file
+from lms.export_files import XLSX_MAX_ROWS, attachment, csv_lines, file_chunks, xlsx_file
 from lms.campaign.reports import headings
 from lms.campaign.reports.forms import AssignmentForm, TargetForm, UnitForm
-from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, KIND_LABELS, \
-    UNIT_KIND_LABELS
-from lms.campaign import (assignments, charts, dashboard, errors, exports, scope, snapshot,
-                          targets, unit_changes)
+from lms.campaign.reports.labels import AGE_LABELS, AUDIENCE_LABELS, CHANNEL_LABELS, \
+    KIND_LABELS, REMINDER_RULE_LABELS, REMINDER_STATUS_LABELS, UNIT_KIND_LABELS
+from lms.campaign import (assignments, charts, dashboard, errors, exports, reminders, scope,
+                          snapshot, targets, unit_changes)
 from lms.services import clock
 from lms.support.figures import figures as support_figures
 from lms.services.access import REPORT_ROLES, scope_path
@@ -42,25 +42,6 @@ FORM_ERRORS = {
     "only-civil-servant": _l("This training is for civil servants only: choose “Civil servants”."),
     "only-citizen": _l("This training is for citizens only: choose “Citizens”."),
     "outside-audience": _l("Not in the audience you chose:"),
-}
-
-
-# What the units form says for each of the import's rules (unit_import keys them).
-UNIT_PROBLEMS = {
-    "code-empty": _l("Enter a code."),
-    "code-long": _l("A code has at most %(length)s characters."),
-    "code-slash": _l("A code cannot contain “/” or be only dots."),
-    "code-taken": _l("The code %(code)s is already used by another unit."),
-    "name-empty": _l("Enter the unit's name."),
-    "name-long": _l("A name has at most %(length)s characters."),
-    "kind-unknown": _l("Choose one of the kinds."),
-    "own-parent": _l("A unit cannot be under itself."),
-    "expected-number": _l("“%(value)s” is not a number of people: write a whole number such "
-                          "as 4200, without dots or spaces, or leave it empty."),
-    "parent-needed": _l("Give the code of one of your units to put this unit under."),
-    "parent-unknown": _l("No unit with the code %(code)s among the units you manage."),
-    "move-own-scope": _l("Your own top unit cannot be moved; ask an administrator."),
-    "move-inside": _l("%(code)s is inside this unit: a unit cannot move under itself."),
 }
 
 
@@ -120,6 +101,13 @@ def export(code: str, what: str, fmt: str):
     unit, catalog, language = unit_or_404(code), current_catalog(), select_language()
     today = clock.today()
     if what == "people":
+        count = exports.people_count(db.session, unit.path) if fmt == "xlsx" else 0
+        if count > XLSX_MAX_ROWS:
+            flash(_("An Excel sheet holds at most %(limit)s people and %(unit)s has %(count)s. "
+                    "Download the CSV file (Excel opens it too), or the export of a unit below.",
+                    limit=format_number(XLSX_MAX_ROWS), unit=unit.name,
+                    count=format_number(count)))
+            return redirect(url_for("reports.unit", code=unit.code))
         reaching = exports.assignments_reaching(db.session, unit.path)
         columns = exports.person_columns(catalog, reaching)
         rows = exports.person_rows(db.session, unit.path, catalog, today, reaching=reaching)
@@ -170,8 +158,11 @@ def assignment_list():
             return redirect(url_for("reports.assignment_list"))
     prefix = scope_path(db.session, current_user)
     items = [] if prefix is None else assignments.summaries(db.session, prefix, catalog, today)
-    return render_template("reports/assignments.html", form=form, items=items,
-                           today=today), 422 if form.errors else 200
+    sent = reminders.counts(db.session, prefix or "", [item.assignment.id for item in items])
+    return render_template("reports/assignments.html", form=form, items=items, today=today,
+                           reminders=sent, RULE_LABELS=REMINDER_RULE_LABELS,
+                           CHANNEL_LABELS=CHANNEL_LABELS,
+                           STATUS_LABELS=REMINDER_STATUS_LABELS), 422 if form.errors else 200
 
 
 @bp.route("/targets/", methods=["GET", "POST"])
@@ -242,7 +233,7 @@ def unit_fields(form: UnitForm, unit=None) -> unit_changes.UnitFields:
 def unit_form_errors(form: UnitForm, error: unit_changes.UnitChangeError) -> None:
     for problem in error.problems:
         field = getattr(form, problem.column or "code", None) or form.code
-        field.errors = [*field.errors, str(UNIT_PROBLEMS[problem.key]) % problem.params]
+        field.errors = [*field.errors, problem.message(_)]
 
 
 @bp.route("/manage-units/", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from lms.content.markdown import MarkdownRenderer
 from lms.content.quiz_checks import PLACEHOLDER_EXPLANATION, check_quality
 from lms.content.quizzes import parse_questions
 from lms.content.schema import Problem
+from lms.wording import N_
 
 FORMATS = ("gift", "aiken", "moodle-xml")
 PASS_MARK = 80
@@ -69,13 +70,16 @@ def convert(filename: str, data: bytes, course: str | None = None, lesson: str |
     output_path = output_path or f"quizzes/{course_slug}.md"
     problems = Problems(filename)
     if len(data) > MAX_IMPORT_BYTES:
-        problems.error(1, f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB: "
-                          "export fewer questions at a time (one category, say)")
+        problems.error(1, N_("the file is larger than %(size)d MB: export fewer questions at a "
+                             "time (one category, say)"), size=MAX_IMPORT_BYTES // (1024 * 1024))
         return Conversion(None, 0, tuple(problems.items), output_path)
-    for value, what in ((course, "course"), (lesson, "lesson")):
+    for value, message in (
+            (course, N_('"%(value)s" is not a course slug: use lowercase letters, digits and '
+                        "hyphens, like the folder or file name")),
+            (lesson, N_('"%(value)s" is not a lesson slug: use lowercase letters, digits and '
+                        "hyphens, like the folder or file name"))):
         if value is not None and not SLUG_PATTERN.match(value):
-            problems.error(1, f'"{value}" is not a {what} slug: use lowercase letters, digits '
-                              "and hyphens, like the folder or file name")
+            problems.error(1, message, value=value)
     if problems.items:
         return Conversion(None, 0, tuple(problems.items), output_path)
     source_format = source_format or detect_format(filename, data)
@@ -86,27 +90,28 @@ def convert(filename: str, data: bytes, course: str | None = None, lesson: str |
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
-            problems.error(line, "the file is not UTF-8 text, so Vietnamese letters would be "
-                                 "garbled: save it as UTF-8 and import it again")
+            problems.error(line, N_("the file is not UTF-8 text, so Vietnamese letters would be "
+                                    "garbled: save it as UTF-8 and import it again"))
             return Conversion(None, 0, tuple(problems.items), output_path)
         parse = parse_gift if source_format == "gift" else parse_aiken
         questions, found = parse(filename, text)
     else:
-        problems.error(1, "this is not a GIFT, Aiken or Moodle XML file (or its kind cannot be "
-                          "told): name it .gift, .txt or .xml, or choose the format")
+        problems.error(1, N_("this is not a GIFT, Aiken or Moodle XML file (or its kind cannot "
+                             "be told): name it .gift, .txt or .xml, or choose the format"))
         return Conversion(None, 0, tuple(problems.items), output_path)
     problems.items += found
     for question in questions:
         if not _explanation(question):
-            problems.warning(question.line, "the question has no feedback to explain the right "
-                                            "answer: a placeholder was written; replace it")
+            problems.warning(question.line, N_("the question has no feedback to explain the "
+                                               "right answer: a placeholder was written; "
+                                               "replace it"))
     problems.items.sort(key=lambda problem: problem.line)
     if not questions:
-        problems.error(1, "no question could be converted: nothing was written")
+        problems.error(1, N_("no question could be converted: nothing was written"))
         return Conversion(None, 0, tuple(problems.items), output_path)
     if course is None:
-        problems.warning(1, f'no course was given: the quiz says "course: {course_slug}"; '
-                            "change it to the course's folder name")
+        problems.warning(1, N_('no course was given: the quiz says "course: %(course)s"; '
+                               "change it to the course's folder name"), course=course_slug)
     markdown = quiz_markdown(questions, course_slug, f"Bài kiểm tra: {stem}", lesson)
     return Conversion(markdown, len(questions),
                       tuple(problems.items) + _read_back(output_path, markdown, len(questions)),
@@ -119,8 +124,9 @@ def _read_back(path: str, markdown: str, expected: int) -> tuple[Problem, ...]:
     _intro, parsed = parse_questions(doc, MarkdownRenderer())
     check_quality(doc, parsed)
     if len(parsed) != expected:  # a converter bug, never the trainer's: say so plainly
-        doc.report(f"only {len(parsed)} of {expected} converted questions load: please report "
-                   "this file to the developers", line=1)
+        doc.report(N_("only %(loaded)d of %(expected)d converted questions load: please "
+                      "report this file to the developers"), line=1, loaded=len(parsed),
+                   expected=expected)
     return tuple(doc.problems)
 
 

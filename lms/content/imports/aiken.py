@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from lms.content.imports.model import ImportedOption, ImportedQuestion, Problems
+from lms.wording import N_
 
 OPTION = re.compile(r"^\s*([A-Za-z])\s*[.)]\s+(\S.*)$")
 ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(\S*)\s*$", re.IGNORECASE)
@@ -30,8 +31,8 @@ def parse_aiken(path: str, text: str) -> tuple[list[ImportedQuestion], list]:
         answer, option = ANSWER.match(line), OPTION.match(line)
         if answer:
             if not prompt or not options:
-                problems.error(number, "ANSWER: comes before a question and its lettered "
-                                       "options: nothing was converted here")
+                problems.error(number, N_("ANSWER: comes before a question and its lettered "
+                                          "options: nothing was converted here"))
             else:
                 question = _question(problems, start, number, prompt, options, answer.group(1))
                 if question:
@@ -40,8 +41,8 @@ def parse_aiken(path: str, text: str) -> tuple[list[ImportedQuestion], list]:
         elif option and prompt:
             options.append((option.group(1).upper(), option.group(2).strip()))
         elif options:  # text after the options, with no ANSWER: line between
-            problems.error(start, 'this question has no "ANSWER: letter" line after its '
-                                  "options: it was left out")
+            problems.error(start, N_('this question has no "ANSWER: letter" line after its '
+                                     "options: it was left out"))
             reset()
             prompt.append(line.strip())
             start = number
@@ -50,7 +51,8 @@ def parse_aiken(path: str, text: str) -> tuple[list[ImportedQuestion], list]:
                 start = number
             prompt.append(line.strip())
     if prompt:
-        problems.error(start, 'the last question has no "ANSWER: letter" line: it was left out')
+        problems.error(start, N_('the last question has no "ANSWER: letter" line: it was left '
+                                 "out"))
     return questions, problems.items
 
 
@@ -58,15 +60,16 @@ def _question(problems: Problems, start: int, answer_line: int, prompt: list[str
               options: list[tuple[str, str]], letter: str) -> ImportedQuestion | None:
     letters = [option_letter for option_letter, _ in options]
     if len(options) < 2:
-        problems.error(start, "a question needs at least two options: it was left out")
+        problems.error(start, N_("a question needs at least two options: it was left out"))
         return None
     if len(set(letters)) != len(letters):
-        problems.error(start, f"two options have the same letter ({', '.join(letters)}): "
-                              "the question was left out")
+        problems.error(start, N_("two options have the same letter (%(letters)s): the "
+                                 "question was left out"), letters=", ".join(letters))
         return None
     if letter.upper() not in letters:
-        problems.error(answer_line, f'ANSWER: "{letter}" is not one of the option letters '
-                                    f"{', '.join(letters)}: the question was left out")
+        problems.error(answer_line, N_('ANSWER: "%(letter)s" is not one of the option letters '
+                                       "%(letters)s: the question was left out"),
+                       letter=letter, letters=", ".join(letters))
         return None
     return ImportedQuestion(start, "\n".join(prompt), tuple(
         ImportedOption(text, option_letter == letter.upper()) for option_letter, text in options))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from lms.content.imports.model import (ImportedOption, ImportedQuestion, Problems, image_name,
-                                       text_from_html)
+from lms.content.imports.model import (IMAGE_NOT_CONVERTED, ImportedOption, ImportedQuestion,
+                                       Problems, image_name, text_from_html)
+from lms.wording import N_
 
 # Escaped characters stand in the Unicode private-use area while the text is split, so a
 # `\=` inside an answer never starts another answer.
@@ -80,13 +81,14 @@ def _question(problems: Problems, line: int, block: str) -> ImportedQuestion | N
         block = block[text_format.end():]
     opening = block.find("{")
     if opening < 0:
-        problems.error(line, "this has no answers in braces {...}: a description, not a "
-                             "question; it was left out")
+        problems.error(line, N_("this has no answers in braces {...}: a description, not a "
+                                "question; it was left out"))
         return None
     closing = block.find("}", opening)
     if closing < 0:
         problems.error(line + block.count("\n", 0, opening),
-                       "the answers' brace { is never closed with }: the question was left out")
+                       N_("the answers' brace { is never closed with }: the question was left "
+                          "out"))
         return None
     answers = block[opening + 1:closing].strip()
     before, after = block[:opening].strip(), block[closing + 1:].strip()
@@ -102,8 +104,7 @@ def _question(problems: Problems, line: int, block: str) -> ImportedQuestion | N
             return value
         plain, images = text_from_html(value)
         for src in images:
-            problems.warning(line, f'the image "{image_name(src)}" is not converted: add it to '
-                                   "the course's images/ folder and link it from the question")
+            problems.warning(line, IMAGE_NOT_CONVERTED, image=image_name(src))
         return plain
 
     true_false = TRUE_FALSE.fullmatch(answers)
@@ -120,8 +121,9 @@ def _question(problems: Problems, line: int, block: str) -> ImportedQuestion | N
         return ImportedQuestion(line, clean(prompt), options, clean(general))
     kind = _unsupported_kind(answers)
     if kind:
-        problems.error(line, f"GIFT {kind} questions cannot be converted (only multiple "
-                             "choice and true/false can): the question was left out")
+        problems.error(line, N_("GIFT %(kind)s questions cannot be converted (only multiple "
+                                "choice and true/false can): the question was left out"),
+                       kind=kind)
         return None
     options = _options(problems, line, answers, clean)
     if options is None:
@@ -154,22 +156,22 @@ def _options(problems: Problems, line: int, answers: str, clean) -> list[Importe
         text, _, feedback = body.partition("#")
         raw.append((mark.group(), weight, " ".join(clean(text).split()), clean(feedback)))
     if any(not text for _, _, text, _ in raw):
-        problems.error(line, "an answer has no text: the question was left out")
+        problems.error(line, N_("an answer has no text: the question was left out"))
         return None
     has_equals = any(mark == "=" for mark, _, _, _ in raw)
     partial = [w for mark, w, _, _ in raw if mark == "~" and w is not None and w != 0]
     if has_equals:
         options = [ImportedOption(text, mark == "=", feedback) for mark, _, text, feedback in raw]
         if any(w > 0 for w in partial):
-            problems.warning(line, "answers with part credit (~%50%...) count as wrong here: "
-                                   "only the answers marked = are right")
+            problems.warning(line, N_("answers with part credit (~%50%...) count as wrong here: "
+                                      "only the answers marked = are right"))
     else:
         options = [ImportedOption(text, (w or 0) > 0, feedback) for _, w, text, feedback in raw]
         if not any(option.right for option in options):
-            problems.error(line, "no answer is marked right (= or a positive ~%weight%): the "
-                                 "question was left out")
+            problems.error(line, N_("no answer is marked right (= or a positive ~%weight%): the "
+                                    "question was left out"))
             return None
-        problems.warning(line, "part-credit weights (" + ", ".join(
-            f"{w:g}%" for w in partial) + ") become all or nothing: the learner must tick "
-            "exactly the answers with a positive weight")
+        problems.warning(line, N_("part-credit weights (%(weights)s) become all or nothing: the "
+                                  "learner must tick exactly the answers with a positive "
+                                  "weight"), weights=", ".join(f"{w:g}%" for w in partial))
     return options

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from lms.content.schema import Problem
+from lms.wording import N_
 
 # Imports read a whole file into memory and parse it; a question bank of a few thousand
 # questions is well under this. Beyond it, a file is refused before any parsing.
@@ -29,6 +30,11 @@ class ImportedQuestion:
     feedback: str = ""  # the general feedback, if any
 
 
+# Said by every importer of a question whose text shows an image.
+IMAGE_NOT_CONVERTED = N_('the image "%(image)s" is not converted: add it to the course\'s '
+                         "images/ folder and link it from the question")
+
+
 class Problems:
     """Collects problems about one source file, as `path:line: message`."""
 
@@ -36,13 +42,13 @@ class Problems:
         self.path = path
         self.items: list[Problem] = []
 
-    def error(self, line: int, message: str) -> None:
-        """Something left out of the output."""
-        self.items.append(Problem(self.path, line, message))
+    def error(self, line: int, message: str, /, **values) -> None:
+        """Something left out of the output (`message` marked with N_, see Problem.of)."""
+        self.items.append(Problem.of(self.path, line, message, "error", **values))
 
-    def warning(self, line: int, message: str) -> None:
+    def warning(self, line: int, message: str, /, **values) -> None:
         """Converted, but differently from the source: the trainer should look."""
-        self.items.append(Problem(self.path, line, message, "warning"))
+        self.items.append(Problem.of(self.path, line, message, "warning", **values))
 
 
 BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
