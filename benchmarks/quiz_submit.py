@@ -82,7 +82,8 @@ def main() -> int:
             form = {"attempt": attempt.token, "shown": [item["key"] for item in attempt.draw]}
             for item in attempt.draw:
                 right = sorted(course.quiz.question(item["key"]).correct)
-                form[f"q-{item['key']}"] = [str(index) for index in right]
+                # The page sends an option by its place in the attempt's drawn order.
+                form[f"q-{item['key']}"] = [str(item["order"].index(index)) for index in right]
             db.session.commit()
             client = app.test_client()
             signed_in = client.post("/login", data={"identifier": identifier,
