@@ -153,6 +153,43 @@ class Gunicorn:
         self.process.wait()
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def backends(url: str) -> list[int]:
+    """This database's client backends but the asking one."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        return [pid for (pid,) in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
+
+
+def serving_cpu(server: "Gunicorn", database_url: str | None) -> dict[int, float]:
+    """CPU seconds so far of the server's workers and (for lms) the database's backends: per
+    request, a figure that other work on the machine changes far less than throughput."""
+    pids = children(server.process.pid) + (backends(database_url) if database_url else [])
+    return {pid: process_cpu(pid) for pid in pids}
+
+
 def parse_duration_ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()
     return float(value) * {"us": 1e-3, "ms": 1, "s": 1e3, "m": 60e3, "h": 3600e3}[unit]
@@ -287,6 +324,7 @@ class Page:
     server: Gunicorn
     path: str
     headers: dict
+    database_url: str | None = None  # whose backends' CPU counts for this page
 
 
 def empty_database(url: str) -> None:
@@ -302,6 +340,17 @@ def empty_database(url: str) -> None:
         raise CannotMeasure(f"cannot empty {url}: {problem}") from problem
     finally:
         engine.dispose()
+
+
+def benchmark_environment(instance_dir: str, database_url: str, redis_url: str | None) -> dict:
+    """The LMS_* settings lms runs with in a benchmark: development, on the database given."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("LMS_AUTO_MIGRATE", "LMS_REDIS_URL")}
+    env.update(LMS_INSTANCE_DIR=instance_dir, LMS_SECRET_KEY="bench", LMS_ENV="development",
+               LMS_DATABASE_URL=database_url)
+    if redis_url:
+        env["LMS_REDIS_URL"] = redis_url
+    return env
 
 
 def signed_in_cookie(env: dict) -> str:
@@ -365,12 +414,8 @@ def main() -> int:
     try:
         with (tempfile.TemporaryDirectory(prefix="lms-lesson-throughput-") as tmp,
               ExitStack() as servers):
-            env = {key: value for key, value in os.environ.items()
-                   if key not in ("LMS_AUTO_MIGRATE", "LMS_REDIS_URL")}
-            env.update(LMS_INSTANCE_DIR=str(Path(tmp) / "instance"), LMS_SECRET_KEY="bench",
-                       LMS_ENV="development", LMS_DATABASE_URL=args.database_url)
-            if args.redis_url:
-                env["LMS_REDIS_URL"] = args.redis_url
+            env = benchmark_environment(str(Path(tmp) / "instance"), args.database_url,
+                                        args.redis_url)
             empty_database(args.database_url)
             # Migrated once, here, and the learner made, before the workers start.
             cookie = {"Cookie": signed_in_cookie(env)}
@@ -378,11 +423,12 @@ def main() -> int:
                                                  Path(tmp) / "lms.log"))
             hello_app = servers.enter_context(Gunicorn("hello", "hello_app:app", HERE, env,
                                                        Path(tmp) / "hello.log"))
+            url = args.database_url
             pages = [Page("hello", hello_app, "/", {}),
-                     Page("anonymous lesson", lms, args.lesson, {}),
-                     Page("signed-in lesson", lms, args.lesson, cookie),
-                     Page("course page", lms, course_path, cookie),
-                     Page("/me", lms, "/me/", cookie)]
+                     Page("anonymous lesson", lms, args.lesson, {}, url),
+                     Page("signed-in lesson", lms, args.lesson, cookie, url),
+                     Page("course page", lms, course_path, cookie, url),
+                     Page("/me", lms, "/me/", cookie, url)]
             sizes = {page.name: check_answers(page.server, page.path, page.headers)
                      for page in pages}
             for page in pages:
@@ -392,10 +438,15 @@ def main() -> int:
             # the order rotating each round, so that other work on the machine, or its drift,
             # weighs on all alike.
             slices: dict[str, list[Load]] = {page.name: [] for page in pages}
+            cpu = {page.name: 0.0 for page in pages}
             for round_ in range(args.rounds):
                 shift = round_ % len(pages)
                 for page in pages[shift:] + pages[:shift]:
+                    before = serving_cpu(page.server, page.database_url)
                     slices[page.name].append(load(page, slice_seconds))
+                    after = serving_cpu(page.server, page.database_url)
+                    cpu[page.name] += sum(used - before.get(pid, 0.0)
+                                          for pid, used in after.items())
     except CannotMeasure as problem:
         print(f"cannot measure: {problem}", file=sys.stderr)
         return 2
@@ -413,6 +464,10 @@ def main() -> int:
         return 2
     for page in pages:
         print(describe(page.name, page.path, totals[page.name], sizes[page.name]))
+    for page in pages:
+        print(f"CPU per request, {page.name}: "
+              f"{1000 * cpu[page.name] / totals[page.name].requests:.2f} ms (gunicorn's "
+              f"workers{' and PostgreSQL' if page.database_url else ''})")
     hello = totals["hello"]
     passed = True
     for name, target in TARGETS.items():

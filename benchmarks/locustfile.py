@@ -46,6 +46,10 @@ class Person(HttpUser):
         # (Under the host's name: the one the site's Set-Cookie replaces.)
         name, value = cookie.split("=", 1)
         self.client.cookies.set(name, value, domain=urlsplit(self.host).hostname)
+        # Every question on one page, as a learner can choose (lms/device): take_quiz reads
+        # and answers them all from the quiz page. (One question per screen, the default,
+        # would send one answer and fail every attempt, so no certificate was ever issued.)
+        self.client.cookies.set("quiz_layout", "all", domain=urlsplit(self.host).hostname)
 
     def get(self, path: str, name: str | None = None, ok=(200,)):
         with self.client.get(path, name=name or path,

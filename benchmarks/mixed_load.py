@@ -37,7 +37,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lesson_throughput import (DEFAULT_DATABASE, ROOT, CannotMeasure, Gunicorn,  # noqa: E402
-                               empty_database)
+                               backends, children, empty_database, process_cpu)
 
 HERE = Path(__file__).resolve().parent
 P95_LIMIT_MS = 300
@@ -62,34 +62,6 @@ class LockSampler(threading.Thread):
                 self.waiting = max(self.waiting, waiting)
                 if waiting:
                     self.longest = max(self.longest, float(longest))
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used, 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-def backends(url: str) -> list[int]:
-    """This database's client backends but the asking one."""
-    with psycopg.connect(url, autocommit=True) as connection:
-        return [pid for (pid,) in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
 
 
 class CpuMeter(threading.Thread):
@@ -163,20 +135,23 @@ def describe(stats: dict) -> list[str]:
     return lines
 
 
-def count_final(url: str, course: str, answered: list[str]) -> tuple[int, int, int]:
-    """Submitted attempts and valid certificates of the final course in the database, and how
-    many of the submissions Locust saw answered are missing from it."""
+def count_final(url: str, course: str, answered: list[str]) -> tuple[int, int, int, int]:
+    """For the final course in the database: the people with a passed, submitted attempt (one
+    who submitted twice counts once), its valid certificates, how many of those have their
+    PDFs in both languages, and how many of the submissions Locust saw answered are missing."""
     with psycopg.connect(url) as connection:
-        attempts = connection.execute(
-            "SELECT count(*) FROM quiz_attempts WHERE course_slug = %s "
-            "AND submitted_at IS NOT NULL", (course,)).fetchone()[0]
-        certificates = connection.execute(
-            "SELECT count(*) FROM certificates WHERE kind = 'course' AND subject_slug = %s "
-            "AND revoked_at IS NULL", (course,)).fetchone()[0]
+        passed = connection.execute(
+            "SELECT count(DISTINCT user_id) FROM quiz_attempts WHERE course_slug = %s "
+            "AND submitted_at IS NOT NULL AND passed", (course,)).fetchone()[0]
+        certificates, drawn = connection.execute(
+            "SELECT count(*), count(*) FILTER (WHERE (SELECT count(*) FROM certificate_pdfs p "
+            "WHERE p.certificate_id = c.id AND p.current) = 2) FROM certificates c "
+            "WHERE kind = 'course' AND subject_slug = %s AND revoked_at IS NULL",
+            (course,)).fetchone()
         kept = connection.execute(
             "SELECT count(*) FROM quiz_attempts WHERE token = ANY(%s) "
             "AND submitted_at IS NOT NULL", (answered,)).fetchone()[0]
-    return attempts, certificates, len(answered) - kept
+    return passed, certificates, drawn, len(answered) - kept
 
 
 def main() -> int:
@@ -241,15 +216,16 @@ def main() -> int:
             if args.burst:
                 people = json.loads(Path(env["LMS_PEOPLE"]).read_text())
                 answered = json.loads(Path(env["LMS_SUBMITTED_FILE"]).read_text() or "[]")
-                attempts, certificates, missing = count_final(
+                passed, certificates, drawn, missing = count_final(
                     args.database_url, people["final_course"], answered)
                 # Locust stops at the end of the run with some submissions in flight: the
                 # database may hold more than were answered, never fewer.
-                verdict = ("nothing lost" if missing == 0 and attempts == certificates
+                verdict = ("nothing lost" if missing == 0 and passed == certificates
                            else "LOST OR MISMATCHED")
                 print(f"  burst: {len(answered)} submissions answered (all right answers), "
-                      f"{attempts} submitted attempts and {certificates} certificates in the "
-                      f"database, {missing} answered ones missing: {verdict}")
+                      f"{passed} people passed and {certificates} certificates in the "
+                      f"database ({drawn} with both PDFs drawn), {missing} answered ones "
+                      f"missing: {verdict}")
             if kept:
                 held = max(held, learners)
     if not args.burst:

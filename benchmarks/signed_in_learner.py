@@ -21,7 +21,7 @@ from lms.catalog import current_catalog  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.security import sign_in  # noqa: E402
 from lms.services import accounts, clock, quizzes, record  # noqa: E402
-from lms.services.org import learner_unit_choices  # noqa: E402
+from lms.campaign.units import learner_unit_choices  # noqa: E402
 
 
 def main() -> None:
@@ -42,7 +42,11 @@ def main() -> None:
                        for item in attempt.draw}
             record.submit_quiz(db.session, user, catalog, course, attempt.token, answers, now)
         db.session.commit()
-        with app.test_request_context("/login", method="POST"):
+        # As the load generator comes: from 127.0.0.1 with no User-Agent. Signed in from
+        # anywhere else, Flask-Login's session protection marks the session not fresh on the
+        # first request, and every later one (the same cookie sent again) re-sends it.
+        with app.test_request_context("/login", method="POST",
+                                      environ_base={"REMOTE_ADDR": "127.0.0.1"}):
             from flask import session
 
             sign_in(user)

@@ -23,8 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["LMS_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import (catalog, cli, db, device, errors, i18n, limits, messaging, security,
-                     static_files)
+    from lms import (catalog, cli, db, device, errors, i18n, limits, messaging, page_slots,
+                     security, static_files)
     from lms.extensions import cache, csrf
     from lms.routing import DatabaseIdConverter
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limits.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
+    page_slots.init_app(app)  # after CSRFProtect and Flask-Compress (see there)
     i18n.init_app(app)
     device.init_app(app)
     catalog.init_app(app)

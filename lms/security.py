@@ -65,12 +65,18 @@ def is_personal() -> bool:
             or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
 
 
+# The bodies Werkzeug parses into request.form; any other is not a form.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 def refuse_nul_characters() -> None:
     """No text here contains NUL, and PostgreSQL refuses it in a query (a 500): refuse it
     at the door, for every address, query and form, as a bad request."""
-    # (A multipart part may come with no name at all: None.)
-    if "\0" in request.path or any("\0" in f"{key}{value}" for source in (
-            request.args, request.form) for key, value in source.items(multi=True)):
+    # (A multipart part may come with no name at all: None.) Only a form body has a form:
+    # reading request.form of every GET would parse an empty one each time.
+    sources = (request.args, request.form) if request.mimetype in FORM_TYPES else (request.args,)
+    if "\0" in request.path or any("\0" in f"{key}{value}" for source in sources
+                                   for key, value in source.items(multi=True)):
         abort(400)
 
 

@@ -207,6 +207,21 @@ def test_verification_pages_ask_search_engines_not_to_index_them(certified, path
     assert '<meta name="robots" content="noindex">' in response.get_data(as_text=True)
 
 
+def test_the_pdfs_are_drawn_once_the_submission_is_answered_not_before(app, bundled_catalog):
+    client = app.test_client()
+    Learners(app).register(client, name=NAME, identifier="0912345678")
+    submitted = complete_course(client, bundled_catalog, "data-security")
+    assert submitted.status_code == 303
+    [(_, _, code)] = certificates_of(app)  # issued with the grade
+    with app.app_context():
+        assert db.session.query(CertificatePdf).count() == 0  # the learner did not wait for it
+    submitted.close()  # the response is sent: the server draws the PDFs now
+    with app.app_context():
+        assert sorted(pdf.language for pdf in db.session.query(CertificatePdf)) == ["en", "vi"]
+    download = client.get(f"/me/certificates/{code}/en.pdf")
+    assert download.status_code == 200 and NAME in pdf_text(download.data)
+
+
 def test_downloads_serve_the_stored_bytes(app, certified):
     client, code = certified
     served = client.get(f"/me/certificates/{code}/vi.pdf").data
@@ -390,6 +405,7 @@ def earn_with_a_broken_template(app, catalog):
     Learners(app).register(client, name=NAME, identifier="0912345678")
     submitted = complete_course(client, catalog, "data-security")
     assert submitted.status_code == 303
+    submitted.close()  # sent: the server draws the PDFs now, and fails
     result = client.get(submitted.headers["Location"])
     assert result.status_code == 200
     with app.app_context():
@@ -418,7 +434,8 @@ def test_a_template_broken_after_start_never_fails_the_learner(make_app, bundled
     app = make_app(LMS_CATALOG=catalog)
     break_template(bundled_copy)
     client, page, code = earn_with_a_broken_template(app, catalog)
-    assert "đã được ghi nhận, nhưng chưa thể tạo tệp PDF" in page
+    # Drawn after the response was sent, so the result page cannot know; the download tells.
+    assert "Bạn đã nhận giấy chứng nhận hoàn thành" in page
     download = client.get(f"/me/certificates/{code}/en.pdf")
     assert download.status_code == 503 and NOT_DRAWN in download.get_data(as_text=True)
     break_template(bundled_copy, old="{{ holder_name.surname }}", new="{{ holder_name }}")

@@ -3,6 +3,7 @@ once for everyone in the same state (only the form token personal), compressed p
 static files under versioned addresses cached for a year."""
 import gzip
 import io
+import json
 import re
 from contextlib import contextmanager
 
@@ -52,17 +53,81 @@ def test_a_signed_in_lesson_costs_two_queries_the_session_check_and_its_done_mar
 def test_signed_in_course_page_and_own_page_keep_a_bounded_number_of_queries(
         app, client, learners):
     learners.register(client)
-    for url, most in (("/courses/ai-basics/", 4), ("/me/", 8)):
+    for url, most in (("/courses/ai-basics/", 3), ("/me/", 6)):
         client.get(url)
         with counted_queries(app) as statements:
             assert client.get(url).status_code == 200
         assert len(statements) <= most, (url, statements)
 
 
+def test_the_course_page_and_own_page_cost_the_same_queries_however_much_the_record_holds(
+        app, client, learners, bundled_catalog):
+    from datetime import timedelta
+
+    from lms.models import User
+    from lms.services import clock
+
+    learners.register(client, identifier="0912 345 678")
+    client.get("/")  # the welcome message
+    organiser = learners.with_role("organiser", unit="HN")
+    with app.app_context():
+        user = db.session.query(User).filter_by(role="learner").one()
+        unit = user.org_unit.code
+
+    def assign(subject: str, unit: str = "", people: str = "", days: int = 30) -> None:
+        due_on = (clock.today() + timedelta(days=days)).isoformat()
+        response = organiser.post("/reports/assignments/", data={
+            "subject": subject, "unit": unit, "people": people, "audience": "",
+            "due_on": due_on})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    def queries() -> dict[str, int]:
+        counted = {}
+        for url in ("/courses/ai-basics/", "/me/"):
+            client.get(url)
+            with counted_queries(app) as statements:
+                page = client.get(url)
+            assert page.status_code == 200
+            counted[url] = len(statements)
+        return counted
+
+    def complete(*courses) -> None:
+        with app.app_context():
+            learner = db.session.get(User, user.id)
+            for course in courses:
+                complete_through_the_record(db.session, learner, bundled_catalog, course,
+                                            clock.now())
+            db.session.commit()
+
+    # A little in the record: the course completed, and assigned to the person's unit.
+    first, *others = bundled_catalog.courses
+    complete(first)
+    assign(f"course:{first.slug}", unit=unit)
+    little = queries()
+    # Much more: every other course completed too, and the program with them (more lessons,
+    # attempts and certificates); more courses and a program assigned, by unit and by name.
+    complete(*others)
+    for days, subject in enumerate([f"course:{c.slug}" for c in others] +
+                                   ["program:citizen-basic"]):
+        assign(subject, unit=unit, days=10 + days)
+        assign(subject, people="0912 345 678", days=20 + days)
+    page = client.get("/me/").get_data(as_text=True)
+    assert page.count("/me/certificates/") == 2 * (len(bundled_catalog.courses) + 1)
+    assert page.count("state-done") == len(bundled_catalog.courses) + 1
+    assert queries() == little
+    # The session check, the record in one query, the completed course's certificate, the
+    # assignments (for the due-date notice) and whether each is done; for /me, the session
+    # check, all certificates, the record, the last results, the assignments and whether
+    # each is done.
+    assert little == {"/courses/ai-basics/": 5, "/me/": 6}, little
+
+
 def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app, learners):
     app = make_app()
     learners.app = app
     first, second = learners.register(), learners.register()
+    for client in (first, second):
+        client.get("/")  # the welcome message is shown: the pages after it may be shared
     app.config["WTF_CSRF_ENABLED"] = True  # from here on, as in production
     page = first.get(LESSON).get_data(as_text=True)
     other = second.get(LESSON).get_data(as_text=True)
@@ -78,6 +143,75 @@ def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app
     # Signing out still works from the shared page's footer.
     assert first.post("/logout", data={"csrf_token": form_token(done)}).status_code == 302
     assert "Bạn đã học xong bài này" not in first.get(LESSON).get_data(as_text=True)
+
+
+def signed_in_id(page: str):
+    """Who the page's scripts think is signed in (offline.js files queued marks under it)."""
+    texts = re.search(r'<script type="application/json" id="script-texts">(.*?)</script>', page,
+                      re.S).group(1)
+    return json.loads(texts)["user"]
+
+
+def user_id(app, phone: str) -> int:
+    from lms.services import accounts
+
+    with app.app_context():
+        return accounts.find_account(db.session, accounts.parse_identifier(phone)).id
+
+
+def test_a_shared_lesson_page_names_each_reader_as_themselves(app, learners):
+    first, second = learners.register(), learners.register()
+    for client in (first, second):
+        client.get("/")  # the welcome message is shown: the pages after it may be shared
+    first_page = first.get(LESSON).get_data(as_text=True)  # rendered, and kept for both
+    second_page = second.get(LESSON).get_data(as_text=True)
+    assert user_id(app, "0912 000 001") != user_id(app, "0912 000 002")
+    assert signed_in_id(first_page) == user_id(app, "0912 000 001")
+    assert signed_in_id(second_page) == user_id(app, "0912 000 002")
+    assert signed_in_id(app.test_client().get(LESSON).get_data(as_text=True)) is None
+    assert "signed-in-" not in first_page + second_page
+
+
+def menu_and_footer(page: str) -> str:
+    return re.search(r'<nav class="top-nav".*?</nav>', page, re.S).group(0) + re.search(
+        r'<footer class="site-footer">.*?</footer>', page, re.S).group(0)
+
+
+def test_the_shared_page_frame_shows_each_person_their_own_menu_token_and_language(
+        make_app, learners):
+    app = make_app()
+    learners.app = app
+    admin, learner = learners.with_role("admin"), learners.register()
+    for client in (admin, learner):
+        client.get("/")  # the welcome message
+    app.config["WTF_CSRF_ENABLED"] = True  # from here on, as in production
+    admin_page = admin.get("/me/").get_data(as_text=True)  # the frame's parts rendered, kept
+    learner_page = learner.get("/me/").get_data(as_text=True)
+    assert 'href="/admin/' in menu_and_footer(admin_page)
+    assert 'href="/admin/' not in menu_and_footer(learner_page)
+    assert "Đăng xuất" in learner_page and "form-token-" not in admin_page + learner_page
+    # Each one's own sign-out token, working for their own session only.
+    assert form_token(admin_page) != form_token(learner_page)
+    assert learner.post("/logout", data={"csrf_token": form_token(admin_page)}).status_code \
+        == 400
+    # The same frame in English is its own copy.
+    learner.get("/language/en")
+    english = learner.get("/me/").get_data(as_text=True)
+    assert "Sign out" in menu_and_footer(english) and "Đăng xuất" not in english
+    assert "Đăng xuất" in admin.get("/me/").get_data(as_text=True)
+    assert learner.post("/logout", data={"csrf_token": form_token(english)}).status_code == 302
+
+
+def test_each_course_page_offers_its_own_lessons_to_save_offline(client, learners,
+                                                                 bundled_catalog):
+    learners.register(client)
+    client.get("/")  # the welcome message
+    for course in bundled_catalog.courses * 2:  # the second time, from the shared part
+        page = client.get(f"/courses/{course.slug}/").get_data(as_text=True)
+        saved = re.search(r'data-offline-course="([^"]+)"[^>]*data-pages="([^"]+)"', page)
+        assert saved.group(1) == course.slug
+        assert saved.group(2).split() == [f"/courses/{course.slug}/"] + [
+            f"/courses/{course.slug}/{lesson.slug}/" for lesson in course.lessons] + ["/"]
 
 
 def test_a_device_signed_out_elsewhere_is_signed_out_on_the_next_lesson_page(app, learners):

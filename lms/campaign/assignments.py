@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, not_, or_, select
+from sqlalchemy import (ColumnElement, Select, and_, bindparam, exists, false, func, literal, not_,
+                        or_, select)
 from sqlalchemy.orm import Session, aliased
 
 from lms.content import Catalog
@@ -208,28 +209,33 @@ class LearnerAssignment(_DueDate):
         return assignment_state(self.done, self.assignment.due_on, self.today)
 
 
+def _assigned_to():
+    # The person's unit's path is read in the same query (not by loading their unit); with no
+    # unit it is NULL, and NULL is no unit's prefix.
+    own = aliased(OrgUnit, name="own_unit")
+    unit_path = select(own.path).where(own.id == bindparam("unit_id")).scalar_subquery()
+    through_unit = and_(Assignment.org_unit_id.is_not(None), unit_path.startswith(OrgUnit.path))
+    by_name = Assignment.id.in_(select(AssignmentPerson.assignment_id)
+                                .where(AssignmentPerson.user_id == bindparam("user_id")))
+    return (select(Assignment).outerjoin(OrgUnit).where(or_(through_unit, by_name))
+            .order_by(Assignment.due_on, Assignment.id))
+
+
+_ASSIGNED_TO = _assigned_to()  # built once: My learning runs it on every visit
+
+
 def for_learner(session: Session, user: User, catalog: Catalog,
                 today_: date) -> list[LearnerAssignment]:
     """What `user` was assigned (through their unit or by name): open ones first, soonest due."""
-    unit_path = user.org_unit.path if user.org_unit else None
-    through_unit = (and_(Assignment.org_unit_id.is_not(None),
-                         literal(unit_path).startswith(OrgUnit.path))
-                    if unit_path else false())
-    by_name = Assignment.id.in_(select(AssignmentPerson.assignment_id)
-                                .where(AssignmentPerson.user_id == user.id))
-    assigned = session.scalars(select(Assignment).outerjoin(OrgUnit)
-                               .where(or_(through_unit, by_name))
-                               .order_by(Assignment.due_on, Assignment.id))
+    assigned = session.scalars(_ASSIGNED_TO, {"user_id": user.id, "unit_id": user.org_unit_id})
     earliest: dict[tuple[str, str], Assignment] = {}
     for assignment in assigned:  # the same subject twice: the earlier due date applies
         if user.audience not in audience_of(assignment, catalog):
             continue  # the civil-servant program is not shown to a citizen
         earliest.setdefault((assignment.subject_kind, assignment.subject_slug), assignment)
     subjects = {key: subject_of(catalog, *key) for key in earliest}
-    done = {kind: record.has_done(session, user.id, kind,
-                                  [slug for k, slug in earliest if k == kind], today_)
-            for kind in ("course", "program")}
-    items = [LearnerAssignment(a, subjects[key], key[1] in done[key[0]], today_)
+    done = record.has_done(session, user.id, set(earliest), today_)
+    items = [LearnerAssignment(a, subjects[key], key in done, today_)
              for key, a in earliest.items() if subjects[key]]
     return sorted(items, key=lambda item: (item.done, item.assignment.due_on))
 

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    send_from_directory, session, url_for)
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 
 from lms.catalog import course_or_404, current_catalog, lesson_or_404
 from lms.content.assets import ASSET_TYPES, open_asset
@@ -63,11 +61,6 @@ def page_key() -> str:
     return f"page/{select_language()}/{text_size()}/{device}/{request.path}"
 
 
-# Stands in for the form token in a signed-in lesson page rendered once for everyone in the
-# same state; random, so no content can contain it.
-FORM_TOKEN_SLOT = f"form-token-{secrets.token_hex(16)}"
-
-
 @bp.get("/courses/<slug>/<lesson_slug>/")
 def lesson(slug: str, lesson_slug: str):
     # Learners read lesson after lesson: the page is rendered once per process for everyone
@@ -82,20 +75,20 @@ def lesson(slug: str, lesson_slug: str):
         return page
     if "_flashes" in session or request.query_string or not current_user.is_authenticated:
         return lesson_page(slug, lesson_slug)
-    # Signed in, the page differs by the menu (the role), whether the lesson is done, and
-    # the form token, the one personal part: it is put in after the shared copy is taken.
+    # Signed in, the page differs by the menu (the role) and whether the lesson is done; the
+    # form token and the person's id, the personal parts, are slots (lms/page_slots.py).
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     done = record.lesson_done(db.session, current_user.id, course, lesson)
     key = f"{page_key()}/{current_user.role}/{done:d}"
     page = cache.get(key)
     if page is None:
-        page = lesson_page(slug, lesson_slug, done=done, csrf_token=lambda: FORM_TOKEN_SLOT)
+        page = lesson_page(slug, lesson_slug, done=done)
         cache.set(key, page)
-    return page.replace(FORM_TOKEN_SLOT, generate_csrf())
+    return page
 
 
-def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context) -> str:
+def lesson_page(slug: str, lesson_slug: str, done: bool | None = None) -> str:
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     index = course.lessons.index(lesson)
@@ -106,7 +99,7 @@ def lesson_page(slug: str, lesson_slug: str, done: bool | None = None, **context
         "learn/lesson.html", course=course, lesson=lesson, done=done,
         withheld=course.slug in current_catalog().withheld,
         previous=course.lessons[index - 1] if index > 0 else None,
-        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None, **context)
+        next=course.lessons[index + 1] if index + 1 < len(course.lessons) else None)
 
 
 @bp.post("/courses/<slug>/<lesson_slug>/done")

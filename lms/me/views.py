@@ -6,7 +6,6 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
 from lms import limits, unit_picker
 from lms.account_messages import ACCOUNT_ERRORS
@@ -14,10 +13,9 @@ from lms.catalog import current_catalog
 from lms.extensions import db, limiter
 from lms.me.forms import (DeleteAccountForm, PasswordForm, ProfileForm, ReminderForm,
                           SignOutOthersForm)
-from lms.models import QuizAttempt
 from lms.security import sign_in
 from lms.campaign import assignments, reminders
-from lms.services import accounts, clock, personal_data, record, recovery, sessions
+from lms.services import accounts, clock, personal_data, quizzes, record, recovery, sessions
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -25,16 +23,13 @@ bp = Blueprint("me", __name__, url_prefix="/me")
 @bp.get("/")
 @login_required
 def index():
-    attempts = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == current_user.id,
-                                  QuizAttempt.submitted_at.is_not(None))
-        .order_by(QuizAttempt.submitted_at.desc()).limit(20)).all()
+    attempts = quizzes.latest_results(db.session, current_user.id)
     catalog = current_catalog()
+    mine = record.own_record(db.session, current_user.id, catalog)
     assigned = assignments.for_learner(db.session, current_user, catalog, clock.today())
     return render_template("me/index.html", catalog=catalog, attempts=attempts,
-                           courses=record.started_courses(db.session, current_user.id, catalog),
-                           assigned=assigned, notices=reminders.notices(assigned),
-                           certificates=record.certificates_held(db.session, current_user.id))
+                           courses=mine.started, certificates=mine.certificates,
+                           assigned=assigned, notices=reminders.notices(assigned))
 
 
 def settings_page(profile: ProfileForm | None = None, password: PasswordForm | None = None,

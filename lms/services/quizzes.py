@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -219,6 +219,20 @@ def submit_attempt(session: Session, user_id: int, course: Course, token: str,
         raise StaleSubmission(attempt)
     session.refresh(attempt)
     return attempt
+
+
+_LATEST_RESULTS = (select(QuizAttempt.course_slug, QuizAttempt.token, QuizAttempt.score_percent,
+                          QuizAttempt.passed, QuizAttempt.submitted_at)
+                   .where(QuizAttempt.user_id == bindparam("user_id"),
+                          QuizAttempt.submitted_at.is_not(None))
+                   .order_by(QuizAttempt.submitted_at.desc()).limit(bindparam("count")))
+
+
+def latest_results(session: Session, user_id: int, count: int = 20) -> list:
+    """The person's last `count` graded attempts, newest first: the columns their own page
+    lists (course_slug, token, score_percent, passed, submitted_at), not the drawn questions
+    and answers, which are most of a row."""
+    return session.execute(_LATEST_RESULTS, {"user_id": user_id, "count": count}).all()
 
 
 def find_attempt(session: Session, user_id: int, token: str) -> QuizAttempt | None:

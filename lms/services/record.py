@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import (ColumnElement, Integer, String, and_, bindparam, cast, exists, func, literal,
+                        null, or_, select, union_all)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,28 +103,35 @@ class CourseRecord:
 
 
 def course_records(session: Session, user_id: int, courses: tuple[Course, ...] | list[Course],
-                   catalog: Catalog | None = None) -> dict[str, CourseRecord]:
-    """The learner's record in each course, from three queries whatever the number of courses."""
+                   catalog: Catalog | None = None,
+                   certificates: list[Certificate] | None = None) -> dict[str, CourseRecord]:
+    """The learner's record in each course, whatever the number of courses, in one query (and
+    one more to load each valid certificate not loaded yet). `certificates`: every certificate
+    the person holds, when the caller has read them already."""
     withheld = catalog.withheld if catalog else frozenset()
     slugs = [course.slug for course in courses]
     done: dict[str, set[str]] = {}
     last_lesson: dict[str, datetime] = {}
-    for course_slug, lesson_slug, at in session.execute(
-            select(LessonProgress.course_slug, LessonProgress.lesson_slug,
-                   LessonProgress.completed_at)
-            .where(LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs))):
-        done.setdefault(course_slug, set()).add(lesson_slug)
-        if course_slug not in last_lesson or aware(at) > aware(last_lesson[course_slug]):
-            last_lesson[course_slug] = at
-    attempts = {slug: (count, best, last_pass) for slug, count, best, last_pass in session.execute(
-        select(QuizAttempt.course_slug, func.count(), func.max(QuizAttempt.score_percent),
-               func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)))
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
-               QuizAttempt.course_slug.in_(slugs))
-        .group_by(QuizAttempt.course_slug))}
-    valid, voided = _valid_and_voided(session.scalars(select(Certificate).where(
-        Certificate.user_id == user_id, Certificate.kind == "course",
-        Certificate.subject_slug.in_(slugs))))
+    attempts: dict[str, tuple[int, int | None, datetime | None]] = {}
+    valid_ids: dict[str, int] = {}
+    voided: dict[str, datetime] = {}
+    rows = _RECORD_ROWS if certificates is None else _RECORD_ROWS_BUT_CERTIFICATES
+    for part, slug, lesson_slug, at, number, best in session.execute(
+            rows, {"user_id": user_id, "slugs": slugs}):
+        if part == "lesson":
+            done.setdefault(slug, set()).add(lesson_slug)
+            if slug not in last_lesson or aware(at) > aware(last_lesson[slug]):
+                last_lesson[slug] = at
+        elif part == "quiz":
+            attempts[slug] = (number, best, at)
+        elif at is None:  # a certificate not revoked
+            valid_ids[slug] = number
+        elif slug not in voided or aware(at) > aware(voided[slug]):
+            voided[slug] = at
+    if certificates is None:
+        valid = {slug: session.get(Certificate, id_) for slug, id_ in valid_ids.items()}
+    else:
+        valid, voided = _valid_and_voided(c for c in certificates if c.kind == "course")
     records = {}
     for course in courses:
         count, best, last_pass = attempts.get(course.slug, (0, None, None))
@@ -133,6 +141,36 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
             last_pass_at=last_pass, certificate=valid.get(course.slug),
             voided_at=voided.get(course.slug), withheld=course.slug in withheld)
     return records
+
+
+def _record_rows(with_certificates: bool):
+    """The person's lesson marks, graded attempts per course and course certificates, as rows
+    of (part, course, lesson, moment, number, best score) in one round trip: for a mark, when
+    it was made; for attempts, when last passed, how many and the best score; for a
+    certificate, when it was revoked (None: valid) and its id."""
+    user_id, slugs = bindparam("user_id"), bindparam("slugs", expanding=True)
+    no_text, no_number = cast(null(), String), cast(null(), Integer)
+    parts = [
+        select(literal("lesson"), LessonProgress.course_slug, LessonProgress.lesson_slug,
+               LessonProgress.completed_at, no_number, no_number)
+        .where(LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs)),
+        select(literal("quiz"), QuizAttempt.course_slug, no_text,
+               func.max(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
+               func.count(), func.max(QuizAttempt.score_percent))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None),
+               QuizAttempt.course_slug.in_(slugs))
+        .group_by(QuizAttempt.course_slug),
+    ]
+    if with_certificates:
+        parts.append(select(literal("certificate"), Certificate.subject_slug, no_text,
+                            Certificate.revoked_at, Certificate.id, no_number)
+                     .where(Certificate.user_id == user_id, Certificate.kind == "course",
+                            Certificate.subject_slug.in_(slugs)))
+    return union_all(*parts)
+
+
+# Built once: every signed-in course page and My learning runs one of them.
+_RECORD_ROWS, _RECORD_ROWS_BUT_CERTIFICATES = _record_rows(True), _record_rows(False)
 
 
 def _valid_and_voided(found) -> tuple[dict[str, Certificate], dict[str, datetime]]:
@@ -153,24 +191,40 @@ def course_record(session: Session, user_id: int, course: Course,
     return course_records(session, user_id, (course,), catalog)[course.slug]
 
 
+_LESSON_DONE = select(exists().where(LessonProgress.user_id == bindparam("user_id"),
+                                     LessonProgress.course_slug == bindparam("course"),
+                                     LessonProgress.lesson_slug == bindparam("lesson")))
+
+
 def lesson_done(session: Session, user_id: int, course: Course, lesson: Lesson) -> bool:
     """Whether the learner has marked this lesson done: one indexed query, for the lesson page
-    read on every step (the whole course record costs three)."""
-    return session.scalar(select(exists().where(
-        LessonProgress.user_id == user_id, LessonProgress.course_slug == course.slug,
-        LessonProgress.lesson_slug == lesson.slug)))
+    read on every step (its statement built once)."""
+    return session.scalar(_LESSON_DONE, {"user_id": user_id, "course": course.slug,
+                                         "lesson": lesson.slug})
 
 
-def started_courses(session: Session, user_id: int, catalog: Catalog) -> list[CourseRecord]:
-    """The courses a learner has started or completed, for their own page."""
-    return [r for r in course_records(session, user_id, catalog.courses, catalog).values()
-            if r.started]
+@dataclass(frozen=True)
+class OwnRecord:
+    """What a learner's own page shows of the record."""
+
+    started: list[CourseRecord]  # the courses started or completed, in the catalog's order
+    certificates: list[Certificate]  # every one issued to them, valid or revoked, newest first
+
+
+def own_record(session: Session, user_id: int, catalog: Catalog) -> OwnRecord:
+    """The learner's own page's record: their certificates read once for both lists."""
+    held = certificates_held(session, user_id)
+    records = course_records(session, user_id, catalog.courses, catalog, certificates=held)
+    return OwnRecord(started=[r for r in records.values() if r.started], certificates=held)
+
+
+_HELD = (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
+         .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
 
 
 def certificates_held(session: Session, user_id: int) -> list[Certificate]:
     """Every certificate issued to the person, valid or revoked, newest first."""
-    return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id)
-                                .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+    return list(session.scalars(_HELD, {"user_id": user_id}))
 
 
 def programs_held(session: Session, user_id: int, today_: date) -> set[str]:
@@ -211,14 +265,17 @@ def assignment_state(done: bool, due_on: date, today_: date) -> str:
     return "due-soon" if days_left <= DUE_SOON_DAYS else "on-time"
 
 
-def has_done(session: Session, user_id: int, kind: str, slugs: list[str],
-             today_: date) -> set[str]:
-    """Which of these courses (or programs) the person has completed (or holds) on `today_`."""
-    if not slugs:
+def has_done(session: Session, user_id: int, subjects: set[tuple[str, str]],
+             today_: date) -> set[tuple[str, str]]:
+    """Which of these courses and programs, as (kind, slug), the person has completed or holds
+    on `today_`: one query, however many."""
+    if not subjects:
         return set()
-    return set(session.scalars(select(Certificate.subject_slug).where(
-        valid_certificate(Certificate, user_id, kind, None, today_),
-        Certificate.subject_slug.in_(slugs))))
+    found = session.execute(select(Certificate.kind, Certificate.subject_slug).where(
+        or_(*(valid_certificate(Certificate, user_id, kind, None, today_)
+              for kind in sorted({kind for kind, _ in subjects}))),
+        Certificate.subject_slug.in_(sorted({slug for _, slug in subjects}))))
+    return {(kind, slug) for kind, slug in found} & subjects
 
 
 # --- writing the record --------------------------------------------------------------------

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from lms.models import DeviceSession, User
@@ -30,12 +30,17 @@ def start(session: Session, user: User, now: datetime, user_agent: str = "",
     return token
 
 
+# Checked on every signed-in request: the statement is built once, not per request.
+_SIGNED_IN = (select(User, DeviceSession.expires_at)
+              .join(DeviceSession, DeviceSession.user_id == User.id)
+              .where(DeviceSession.token_hash == bindparam("token_hash"),
+                     DeviceSession.user_id == bindparam("user_id")))
+
+
 def find(session: Session, user_id: int, token: str, now: datetime) -> User | None:
     """The person signed in on this device, or None: checked on every request, so one
     indexed query (the token's unique index) that loads the person too."""
-    found = session.execute(
-        select(User, DeviceSession.expires_at).join(DeviceSession, DeviceSession.user_id == User.id)
-        .where(DeviceSession.token_hash == _hash(token), DeviceSession.user_id == user_id)).first()
+    found = session.execute(_SIGNED_IN, {"token_hash": _hash(token), "user_id": user_id}).first()
     if found is None or aware(found.expires_at) <= now:
         return None
     return found[0]
