@@ -28,7 +28,8 @@ SUBMITTED: list[str] = []  # attempts whose submission was answered 303 (graded,
 
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ATTEMPT = re.compile(r'name="attempt" value="([^"]+)"')
-QUESTION = re.compile(r'name="q-([^"]+)" value="(\d+)"')
+# An option: its question, its place on the page (what is sent) and its text.
+QUESTION = re.compile(r'name="q-([^"]+)" value="(\d+)"[^>]*>\s*<span>(.*?)</span>', re.S)
 CERTIFICATE = re.compile(r'href="(/me/certificates/[^"]+\.pdf)"')
 
 
@@ -121,9 +122,9 @@ class Learner(Person):
             return
         key = PEOPLE["answers"][course]
         chosen: dict[str, list[str]] = {}
-        for question, value in QUESTION.findall(page.text):
+        for question, value, text in QUESTION.findall(page.text):
             chosen.setdefault(question, [])
-            if (int(value) in key[question]) == right:
+            if (text in key[question]) == right:
                 chosen[question].append(value)
         form = [("attempt", attempt.group(1))] + [
             (f"q-{question}", value) for question, values in chosen.items() for value in values]

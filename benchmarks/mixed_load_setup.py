@@ -69,7 +69,10 @@ def main() -> None:
                 generate_csrf()  # as the first page a browser opens would
                 cookies[person_id] = f"{cookie_name}={serializer.dumps(dict(session))}"
         manager_id, learner_ids = ids[0], ids[1:]
-        answers = {course.slug: {question.key: sorted(question.correct)
+        # The right options as the quiz page shows them (in Vietnamese, the learners'
+        # language): the page sends an option by its place, which is drawn per attempt.
+        answers = {course.slug: {question.key: [question.texts.get("vi").options_html[index]
+                                                for index in sorted(question.correct)]
                                  for question in course.quiz.questions}
                    for course in catalog.courses if course.quiz}
         lessons = {course.slug: [lesson.slug for lesson in course.lessons]
