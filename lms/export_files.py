@@ -8,7 +8,7 @@ import itertools
 import re
 import tempfile
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Iterable, Iterator
 from urllib.parse import quote
 
@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from lms.services.clock import vietnam_date
 
 # HR and reconciliation sheets want one date form whatever the language: 01/12/2026.
 DATE_FORMAT = "%d/%m/%Y"
@@ -43,10 +45,15 @@ def as_text(value):
     if value is None:
         return ""
     if isinstance(value, date):  # Vietnam's day
-        return day_month_year(value)
+        return day_month_year(vietnam_day(value))
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def vietnam_day(value: date) -> date:
+    """A stored moment (UTC) is written as the day it was in Vietnam: 23:30 UTC is tomorrow."""
+    return vietnam_date(value) if isinstance(value, datetime) else value
 
 
 def day_month_year(value: date) -> str:
@@ -88,7 +95,7 @@ def xlsx_file(header: list[str], rows: Iterable[list], title: str) -> IO[bytes]:
 
     def cell(value, font=None):
         if isinstance(value, date):  # a real date, shown day first
-            dated = WriteOnlyCell(sheet, value)
+            dated = WriteOnlyCell(sheet, vietnam_day(value))
             dated.number_format = XLSX_DATE_FORMAT
             return dated
         # openpyxl stores any text starting with "=" as a formula; text must stay text. Other

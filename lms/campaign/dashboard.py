@@ -35,7 +35,9 @@ class Tally:
     def add(self, people: int, certified: int, programs: dict[str, int]) -> None:
         self.people += people
         self.certified += certified
-        self.programs.update(programs)
+        for slug, count in programs.items():  # Counter.update's checks cost more than this
+            if count:
+                self.programs[slug] += count
 
     @property
     def percent(self) -> int:
@@ -211,12 +213,18 @@ def dashboard(session: Session, unit: OrgUnit | None, catalog: Catalog,
     per_child_audience: dict[tuple[int | None, str], Tally] = {}
     counts = (snapshot_unit_counts(session, prefix, programs) if snapshot
               else unit_counts(session, prefix, programs, today_))
+    # Each row (a unit, audience and age group: 16,000 at a million learners) is added once,
+    # to its sub-unit, audience and age group; the page's tallies are sums of those few.
+    cells: dict[tuple[int | None, str, str], Tally] = {}
     for path, audience, age, people, certified, per_program in counts:
-        child = _child_id(path, depth)
+        key = (_child_id(path, depth), audience, age)
+        cell = cells.get(key) or cells.setdefault(key, Tally())
+        cell.add(people, certified, per_program)
+    for (child, audience, age), cell in cells.items():
         for tally in (total, by_audience.setdefault(audience, Tally()), by_age[age],
                       per_child.setdefault(child, Tally()),
                       per_child_audience.setdefault((child, audience), Tally())):
-            tally.add(people, certified, per_program)
+            tally.add(cell.people, cell.certified, cell.programs)
     rows = [SubUnitRow(c, per_child[c.id],
                        {a: per_child_audience.get((c.id, a), Tally()) for a in by_audience})
             for c in children]

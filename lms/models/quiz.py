@@ -17,6 +17,10 @@ class QuizAttempt(Base):
         Index("uq_quiz_attempts_open", "user_id", "course_slug", unique=True,
               sqlite_where=text("submitted_at IS NULL"),
               postgresql_where=text("submitted_at IS NULL")),
+        # The few attempts made with a helper, counted on the campaign dashboard.
+        Index("ix_quiz_attempts_assisted", "user_id",
+              sqlite_where=text("assisted_by_id IS NOT NULL"),
+              postgresql_where=text("assisted_by_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

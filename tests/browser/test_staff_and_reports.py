@@ -142,7 +142,8 @@ def test_an_organiser_sets_a_target_assigns_training_and_reads_the_report(
     page.get_by_label("Tỷ lệ phần trăm số người").check()
     page.fill("#value", "80")
     page.fill("#deadline", deadline)
-    page.get_by_role("button", name="Lưu chỉ tiêu").click()
+    with page.expect_navigation():  # the form's own address is the list's: wait for the load
+        page.get_by_role("button", name="Lưu chỉ tiêu").click()
     assert page.url.endswith("/reports/targets/")
     assert page.locator(".report-table tbody tr").count() == 1
     check(page, "targets")
@@ -152,7 +153,8 @@ def test_an_organiser_sets_a_target_assigns_training_and_reads_the_report(
     page.select_option("#subject", index=1)
     page.fill("#unit", "HN-HK")
     page.fill("#due_on", deadline)
-    page.get_by_role("button", name="Giao").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Giao").click()
     assert page.url.endswith("/reports/assignments/")
     assert page.locator(".card.assignment").count() == 1
     check(page, "assignments")
