@@ -46,6 +46,7 @@ def check(browser, assert_accessible, screenshot):
     css = (REPOSITORY_ROOT / "static" / "style.css").read_text(encoding="utf-8")
 
     def run(page, name: str) -> None:
+        page.wait_for_load_state()  # a click waits for its page to start, not to finish loading
         # The style sheet inline, so the copy needs nothing from the server.
         html = re.sub(r'<link rel="stylesheet"[^>]*>', lambda _: f"<style>{css}</style>",
                       page.content(), count=1)

@@ -41,6 +41,7 @@ def check(browser, assert_accessible, screenshot):
     contexts = []
 
     def run(page, name: str) -> None:
+        page.wait_for_load_state()  # a click waits for its page to start, not to finish loading
         context = browser.new_context(locale="vi-VN", bypass_csp=True,
                                       storage_state=page.context.storage_state())
         contexts.append(context)

@@ -25,6 +25,7 @@ def check(assert_accessible):
     """check(page, name): at 360 px then at 1280 px the page does not scroll sideways (wide
     tables scroll inside their .table-wrap) and passes axe-core; the page ends back at 360 px."""
     def run(page, name: str) -> None:
+        page.wait_for_load_state()  # a click waits for its page to start, not to finish loading
         for viewport in (PHONE, DESKTOP):
             page.set_viewport_size(viewport)
             width = page.evaluate("document.documentElement.scrollWidth")
