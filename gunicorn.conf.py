@@ -12,13 +12,13 @@ from lms.config import database_url_from_environment, instance_path_from_environ
 # minutes, would end early and look complete. A gthread worker's main thread reports to
 # the master while its threads serve. On PostgreSQL a second thread keeps a worker answering
 # pages while the first streams an export; on SQLite one thread, for the reason below.
+DATABASE_URL = database_url_from_environment(instance_path_from_environment())
 worker_class = "gthread"
-threads = 1 if database_url_from_environment(instance_path_from_environment()).startswith(
-    "sqlite") else 2
+threads = 1 if DATABASE_URL.startswith("sqlite") else 2
 
 
 def on_starting(server) -> None:
-    url = database_url_from_environment(instance_path_from_environment())
+    url = DATABASE_URL
     workers = server.cfg.workers
     if url.startswith("sqlite") and workers > 1:
         # Gunicorn prints a RuntimeError's message and exits with status 1.

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from lms import messaging
 from lms.content import Catalog
+from lms.export_files import day_month_year
 from lms.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE, LANGUAGES
 from lms.models import Assignment, OrgUnit, Reminder, User
 from lms.services.clock import VIETNAM, aware, vietnam_date
@@ -337,7 +338,7 @@ def compose(user: User, item: LearnerAssignment, channel: str, today: date,
     """
     language = language_of(user)
     title = item.subject.title(language)
-    due_on = item.assignment.due_on.strftime("%d/%m/%Y")
+    due_on = day_month_year(item.assignment.due_on)
     days_left = (item.assignment.due_on - today).days
     me, settings = f"{base_url}/me/", f"{base_url}/me/settings"
     with force_locale(BABEL_LOCALES[language]):
