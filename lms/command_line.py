@@ -9,6 +9,7 @@ errors are written.
 """
 from __future__ import annotations
 
+import copy
 import os
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import click
 from babel.support import NullTranslations, Translations
-from click.utils import make_default_short_help
 from flask.cli import AppGroup as FlaskAppGroup
 
 from lms.wording import N_
@@ -226,7 +226,12 @@ class _Spoken:
                 formatter.write_dl(rows)
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        return make_default_short_help(_(self.short_help or self.help or ""), limit)
+        # Click shortens the help a command holds: a copy holds it in the command's language.
+        # (Click's shortening function itself is deprecated since 8.5.)
+        spoken = copy.copy(self)
+        spoken.short_help = _(self.short_help) if self.short_help else None
+        spoken.help = _(self.help) if self.help else None
+        return super(_Spoken, spoken).get_short_help_str(limit)
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
