@@ -59,22 +59,31 @@ def serve_timings(count: int) -> list[float]:
 
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
     client = app.test_client()
+    from lms.campaign.units import learner_unit_choices
+
     with app.app_context():
         limiter.reset()
-        unit = db.session.execute(db.text("SELECT id FROM org_units WHERE kind != 'province' "
-                                          "LIMIT 1")).scalar()
+        unit = learner_unit_choices(db.session)[0].id
         catalog = current_catalog()
-    client.post("/register", data={"identifier": "0912345678", "full_name": "Nguyễn Thị Dung",
-                                   "password": "một câu dễ nhớ", "org_unit": unit})
+    signed_up = client.post("/register", data={
+        "identifier": "0912345678", "full_name": "Nguyễn Thị Dung",
+        "password": "một câu dễ nhớ", "org_unit": unit, "consent": "y"})
+    assert signed_up.status_code == 302, "signing up failed"
     course = catalog.course("data-security")
     for lesson in course.lessons:
         client.post(f"/courses/{course.slug}/{lesson.slug}/done")
+    client.get("/quiz-layout/all")  # every question on one page
     page = client.get(f"/courses/{course.slug}/quiz/").get_data(as_text=True)
     import re
+    from lms.models import QuizAttempt
     token = re.search(r'name="attempt" value="([^"]+)"', page).group(1)
+    # The page sends each option by its place in the attempt's drawn order.
+    with app.app_context():
+        draw = db.session.scalar(db.select(QuizAttempt.draw).filter_by(token=token))
     data = {"attempt": token}
-    for key in dict.fromkeys(re.findall(r'name="q-([0-9a-f]{16})"', page)):
-        data[f"q-{key}"] = [str(i) for i in course.quiz.question(key).correct]
+    for item in draw:
+        right = course.quiz.question(item["key"]).correct
+        data[f"q-{item['key']}"] = [str(item["order"].index(i)) for i in sorted(right)]
     client.post(f"/courses/{course.slug}/quiz/", data=data)
     with app.app_context():
         code = db.session.query(Stored).filter_by(kind="course").one().code

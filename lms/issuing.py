@@ -3,6 +3,7 @@ learner told. Blueprints call this; the rule for when a certificate is due is se
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import (Flask, Response, after_this_request, current_app, flash, has_request_context,
@@ -11,6 +12,7 @@ from werkzeug.sansio.utils import host_is_trusted
 from flask_babel import gettext as _
 
 from lms.catalog import current_catalog
+from lms.content.schema import LANGUAGES
 from lms.extensions import db
 from lms.i18n import select_language
 from lms.models import Certificate
@@ -45,18 +47,19 @@ def issue_settings() -> certificates.IssueSettings:
                                       verify_base_url=f"{public_url()}/verify/")
 
 
-def draw_pdfs(certificate: Certificate,
-              settings: certificates.IssueSettings | None = None) -> bool:
-    """Draws a committed certificate's missing PDFs; true when it has them all. A failure here
-    loses nothing: the record is committed, and the download draws them again."""
+def draw_pdfs(certificate: Certificate, settings: certificates.IssueSettings | None = None,
+              languages: Iterable[str] = LANGUAGES) -> bool:
+    """Draws a committed certificate's missing PDFs in `languages`; true when it has them all.
+    A failure here loses nothing: the record is committed, and the download draws them again."""
     certificate_id = certificate.id
     try:
         certificates.render_pdfs(db.session, certificate, current_catalog(),
-                                 settings or issue_settings())
+                                 settings or issue_settings(), languages)
     except Exception:  # noqa: BLE001 - logged; the certificate itself is safe
         db.session.rollback()
         current_app.logger.exception("drawing the PDFs of certificate %s failed", certificate_id)
-    missing = certificates.missing_languages(db.session, certificate_id)
+    missing = [language for language in certificates.missing_languages(db.session, certificate_id)
+               if language in languages]
     if missing:  # e.g. its template has errors (`flask content check` names them)
         current_app.logger.error("certificate %s has no PDF in %s", certificate_id,
                                  ", ".join(missing))
@@ -65,9 +68,11 @@ def draw_pdfs(certificate: Certificate,
 
 def after_issuing(issued: list[Certificate]) -> None:
     """Called once the transaction that issued `issued` has committed: tells the learner, and
-    draws the PDFs once the response is sent (about 70 ms each, two per certificate: the
-    learner should not wait for them). A crash in between loses only the drawing: the first
-    download draws what is missing (certificates/views.py)."""
+    draws the PDF in the learner's language once the response is sent (70 to 130 ms of CPU:
+    the learner should not wait for it). A PDF in another language is drawn when first
+    downloaded: most are never asked for, and drawing both doubled what a passed quiz costs
+    the servers. A crash in between loses only the drawing: the download draws what is
+    missing (certificates/views.py)."""
     if not issued:
         return
     language, catalog = select_language(), current_catalog()
@@ -88,15 +93,15 @@ def after_issuing(issued: list[Certificate]) -> None:
 
     @after_this_request
     def draw_once_sent(response: Response) -> Response:
-        response.call_on_close(lambda: draw_after_response(app, ids, settings))
+        response.call_on_close(lambda: draw_after_response(app, ids, settings, language))
         return response
 
 
 def draw_after_response(app: Flask, certificate_ids: list[int],
-                        settings: certificates.IssueSettings) -> None:
+                        settings: certificates.IssueSettings, language: str) -> None:
     """The server calls this once the response is sent (WSGI close), outside the request."""
     with app.app_context():
         for certificate_id in certificate_ids:
             certificate = db.session.get(Certificate, certificate_id)
             if certificate is not None:
-                draw_pdfs(certificate, settings)
+                draw_pdfs(certificate, settings, [language])

@@ -215,11 +215,38 @@ def test_the_pdfs_are_drawn_once_the_submission_is_answered_not_before(app, bund
     [(_, _, code)] = certificates_of(app)  # issued with the grade
     with app.app_context():
         assert db.session.query(CertificatePdf).count() == 0  # the learner did not wait for it
-    submitted.close()  # the response is sent: the server draws the PDFs now
+    submitted.close()  # the response is sent: the server draws the learner's PDF now
+    with app.app_context():
+        assert [pdf.language for pdf in db.session.query(CertificatePdf)] == ["vi"]
+    download = client.get(f"/me/certificates/{code}/vi.pdf")
+    assert download.status_code == 200 and NAME in pdf_text(download.data)
+
+
+def test_a_pdf_in_another_language_is_drawn_when_first_downloaded_then_kept(
+        app, bundled_catalog):
+    client = app.test_client()
+    Learners(app).register(client, name=NAME, identifier="0912345678")
+    complete_course(client, bundled_catalog, "data-security").close()
+    [(_, _, code)] = certificates_of(app)
+    with app.app_context():
+        assert certificates.missing_languages(
+            db.session, db.session.query(Certificate).one().id) == ["en"]
+    download = client.get(f"/me/certificates/{code}/en.pdf")
+    assert download.status_code == 200
+    text = pdf_text(download.data)
+    assert NAME in text and "This certifies that" in text  # the English one, drawn now
+    assert client.get(f"/me/certificates/{code}/en.pdf").data == download.data  # and kept
     with app.app_context():
         assert sorted(pdf.language for pdf in db.session.query(CertificatePdf)) == ["en", "vi"]
-    download = client.get(f"/me/certificates/{code}/en.pdf")
-    assert download.status_code == 200 and NAME in pdf_text(download.data)
+
+
+def test_a_certificate_earned_on_the_english_site_is_drawn_in_english(app, bundled_catalog):
+    client = app.test_client()
+    Learners(app).register(client, name=NAME, identifier="0912345678")
+    client.get("/language/en")
+    complete_course(client, bundled_catalog, "data-security").close()
+    with app.app_context():
+        assert [pdf.language for pdf in db.session.query(CertificatePdf)] == ["en"]
 
 
 def test_downloads_serve_the_stored_bytes(app, certified):

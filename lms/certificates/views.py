@@ -38,9 +38,10 @@ def download(code: str, language: str):
     if certificate is None or certificate.user_id != current_user.id or language not in LANGUAGES:
         abort(404)
     pdf = certificates.current_pdf(db.session, certificate, language)
-    if pdf is None and not draw_pdfs(certificate):
-        # Not drawn yet (a crash between issuing and drawing, or a re-issue), and it cannot be
-        # now (e.g. its template has errors): the certificate stands, the file comes later.
+    if pdf is None and not draw_pdfs(certificate, languages=[language]):
+        # Not drawn yet (another language than the learner's, a crash between issuing and
+        # drawing, or a re-issue), and it cannot be now (e.g. its template has errors): the
+        # certificate stands, the file comes later.
         return render_template("certificates/not_drawn.html", certificate=certificate), 503, {
             "Retry-After": "3600"}
     pdf = pdf or certificates.current_pdf(db.session, certificate, language)

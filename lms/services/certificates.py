@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -153,15 +154,18 @@ def missing_languages(session: Session, certificate_id: int) -> list[str]:
 
 
 def render_pdfs(session: Session, certificate: Certificate, catalog: Catalog,
-                settings: IssueSettings) -> None:
-    """Draws and stores the PDFs a committed certificate lacks, from its stored record.
+                settings: IssueSettings, languages: Iterable[str] = LANGUAGES) -> None:
+    """Draws and stores those of the PDFs in `languages` a committed certificate lacks, from
+    its stored record.
 
-    Called right after the commit that issued it, and on download if a crash came in between.
-    Drawing happens outside any write transaction, so no lock is held while WeasyPrint works;
-    two processes drawing at once store one current PDF per language (a partial unique index).
+    Called right after the commit that issued it (in its learner's language), and on download
+    of a language not drawn yet (the other one, or after a crash in between). Drawing happens
+    outside any write transaction, so no lock is held while WeasyPrint works; two processes
+    drawing at once store one current PDF per language (a partial unique index).
     """
     certificate_id = certificate.id
-    languages = missing_languages(session, certificate_id)
+    languages = [language for language in missing_languages(session, certificate_id)
+                 if language in languages]
     if not languages:
         return
     folder = template_folder(catalog, certificate.kind, certificate.subject_slug)
