@@ -70,7 +70,7 @@ def after_issuing(issued: list[Certificate]) -> None:
     """Called once the transaction that issued `issued` has committed: tells the learner, and
     draws the PDF in the learner's language once the response is sent (70 to 130 ms of CPU:
     the learner should not wait for it). A PDF in another language is drawn when first
-    downloaded: most are never asked for, and drawing both doubled what a passed quiz costs
+    downloaded: many are never asked for, and drawing both doubled what a passed quiz costs
     the servers. A crash in between loses only the drawing: the download draws what is
     missing (certificates/views.py)."""
     if not issued:
