@@ -50,6 +50,20 @@ def test_a_signed_in_lesson_costs_two_queries_the_session_check_and_its_done_mar
     assert "device_sessions" in statements[0]  # the sign-in is still checked every request
 
 
+def test_a_page_rendered_after_its_commit_reloads_nothing(app, client, learners):
+    """The quiz page commits its draw, then renders with the person and the attempt it has
+    loaded: no query after the commit reads them again."""
+    learners.register(client)
+    client.get("/quiz-layout/all")
+    with counted_queries(app) as statements:
+        assert client.get("/courses/ai-basics/quiz/").status_code == 200  # draws and commits
+    reads_of_people = [s for s in statements if s.lstrip().startswith("SELECT users.")]
+    assert len(reads_of_people) == 1, statements  # the sign-in check, and only it
+    assert not [s for s in statements[statements.index(reads_of_people[0]) + 1:]
+                if s.lstrip().startswith("SELECT quiz_attempts.")
+                and "quiz_attempts.id = " in s], statements  # the new attempt, not reloaded
+
+
 def test_signed_in_course_page_and_own_page_keep_a_bounded_number_of_queries(
         app, client, learners):
     learners.register(client)
