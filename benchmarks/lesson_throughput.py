@@ -21,6 +21,11 @@ say little: the figure is each page's ratio to hello, from the same run.
         [--seconds 10] [--rounds 5] [--concurrency 8] [--warmup 2]
         [--load-generator auto|wrk|python]
 
+Beside the pages it measures their floors, served by the same hello app (hello_app.py): a
+stored page of a lesson's size, then with the signed session read, then with one indexed
+query on PostgreSQL through Flask-SQLAlchemy (or one Redis read instead): the least each
+kind of page does on this stack, with no target of their own.
+
 Exit status: 0 PASS (every target met), 1 FAIL, 2 when it could not measure (e.g. a page
 does not answer 200).
 """
