@@ -58,8 +58,7 @@ def draw_pdfs(certificate: Certificate, settings: certificates.IssueSettings | N
     except Exception:  # noqa: BLE001 - logged; the certificate itself is safe
         db.session.rollback()
         current_app.logger.exception("drawing the PDFs of certificate %s failed", certificate_id)
-    missing = [language for language in certificates.missing_languages(db.session, certificate_id)
-               if language in languages]
+    missing = certificates.missing_languages(db.session, certificate_id, languages)
     if missing:  # e.g. its template has errors (`flask content check` names them)
         current_app.logger.error("certificate %s has no PDF in %s", certificate_id,
                                  ", ".join(missing))

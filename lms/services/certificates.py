@@ -147,10 +147,12 @@ def new_certificate(session: Session, user: User, kind: str, subject: Course | P
     return certificate
 
 
-def missing_languages(session: Session, certificate_id: int) -> list[str]:
+def missing_languages(session: Session, certificate_id: int,
+                      languages: Iterable[str] = LANGUAGES) -> list[str]:
+    """Those of `languages` the certificate has no current PDF in."""
     have = set(session.scalars(select(CertificatePdf.language).where(
         CertificatePdf.certificate_id == certificate_id, CertificatePdf.current.is_(True))))
-    return [language for language in LANGUAGES if language not in have]
+    return [language for language in languages if language not in have]
 
 
 def render_pdfs(session: Session, certificate: Certificate, catalog: Catalog,
@@ -164,8 +166,7 @@ def render_pdfs(session: Session, certificate: Certificate, catalog: Catalog,
     drawing at once store one current PDF per language (a partial unique index).
     """
     certificate_id = certificate.id
-    languages = [language for language in missing_languages(session, certificate_id)
-                 if language in languages]
+    languages = missing_languages(session, certificate_id, languages)
     if not languages:
         return
     folder = template_folder(catalog, certificate.kind, certificate.subject_slug)
