@@ -103,6 +103,11 @@ def test_the_course_page_and_own_page_cost_the_same_queries_however_much_the_rec
                 page = client.get(url)
             assert page.status_code == 200
             counted[url] = len(statements)
+        # Marking a lesson done looks at the whole record for what it earns.
+        with counted_queries(app) as statements:
+            assert client.post(f"/courses/{first.slug}/{first.lessons[0].slug}/done"
+                               ).status_code == 302
+        counted["mark done"] = len(statements)
         return counted
 
     def complete(*courses) -> None:
@@ -132,8 +137,10 @@ def test_the_course_page_and_own_page_cost_the_same_queries_however_much_the_rec
     # The session check, the record in one query, the completed course's certificate, the
     # assignments (for the due-date notice) and whether each is done; for /me, the session
     # check, all certificates, the record, the last results, the assignments and whether
-    # each is done.
-    assert little == {"/courses/ai-basics/": 5, "/me/": 6}, little
+    # each is done; for marking a lesson done, the session check, the lesson's mark, the
+    # record and the course certificates it holds (one query however many), the program
+    # certificates, then the course's record again for the next lesson.
+    assert little == {"/courses/ai-basics/": 5, "/me/": 6, "mark done": 7}, little
 
 
 def test_a_shared_lesson_page_carries_each_learners_own_token_and_state(make_app, learners):

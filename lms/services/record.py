@@ -106,8 +106,8 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
                    catalog: Catalog | None = None,
                    certificates: list[Certificate] | None = None) -> dict[str, CourseRecord]:
     """The learner's record in each course, whatever the number of courses, in one query (and
-    one more to load each valid certificate not loaded yet). `certificates`: every certificate
-    the person holds, when the caller has read them already."""
+    one more to load the valid certificates, if any). `certificates`: every certificate the
+    person holds, when the caller has read them already."""
     withheld = catalog.withheld if catalog else frozenset()
     slugs = [course.slug for course in courses]
     done: dict[str, set[str]] = {}
@@ -129,7 +129,9 @@ def course_records(session: Session, user_id: int, courses: tuple[Course, ...] |
         elif slug not in voided or aware(at) > aware(voided[slug]):
             voided[slug] = at
     if certificates is None:
-        valid = {slug: session.get(Certificate, id_) for slug, id_ in valid_ids.items()}
+        valid = ({c.subject_slug: c for c in session.scalars(
+            select(Certificate).where(Certificate.id.in_(valid_ids.values())))}
+            if valid_ids else {})
     else:
         valid, voided = _valid_and_voided(c for c in certificates if c.kind == "course")
     records = {}
