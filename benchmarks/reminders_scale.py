@@ -12,20 +12,18 @@ send-time checks, the "sending" and "sent" commits), not a gateway's.
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from lms import create_app  # noqa: E402
-from lms.config import _database_url  # noqa: E402
+from benchmark_app import benchmark_app  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.models import Assignment, OrgUnit, User  # noqa: E402
 from lms.campaign import reminders  # noqa: E402
@@ -40,11 +38,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--send", type=int, default=500)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="lms-reminders-bench-")
-    os.environ["LMS_INSTANCE_DIR"] = folder
-    url = args.database_url or f"sqlite:///{folder}/lms.sqlite3"
-    app = create_app({"SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": _database_url(url),
-                      "LMS_AUTO_MIGRATE": True})
+    app, url = benchmark_app(args.database_url, "reminders")
     catalog = app.extensions["lms.catalog"]
     with app.app_context():
         tag = secrets.token_hex(3)

@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from lms import create_app  # noqa: E402
-from lms.config import _database_url  # noqa: E402
+from benchmark_app import benchmark_app  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.models import OrgUnit, User  # noqa: E402
 from lms.services.accounts import HASHER  # noqa: E402
@@ -40,12 +38,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="lms-staff-bench-")
-    os.environ["LMS_INSTANCE_DIR"] = folder
-    url = args.database_url or f"sqlite:///{folder}/lms.sqlite3"
-    app = create_app({"SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": _database_url(url),
-                      "LMS_AUTO_MIGRATE": True, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False})
+    app, url = benchmark_app(args.database_url, "staff", WTF_CSRF_ENABLED=False,
+                             RATELIMIT_ENABLED=False)
     with app.app_context():
         if url.startswith("postgresql"):
             db.session.execute(text("DELETE FROM users WHERE email = 'bench@example.vn'"))
