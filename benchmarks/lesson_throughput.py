@@ -21,7 +21,7 @@ say little: the figure is each page's ratio to hello, from the same run.
         [--seconds 10] [--rounds 5] [--concurrency 8] [--warmup 2]
         [--load-generator auto|wrk|python]
 
-Beside the pages it measures their floors, served by the same hello app (hello_app.py): a
+Beside the pages it measures their floors, served by an app of their own (hello_app.py): a
 stored page of a lesson's size, then with the signed session read, then with one indexed
 query on PostgreSQL through Flask-SQLAlchemy (or one Redis read instead): the least each
 kind of page does on this stack, with no target of their own.
@@ -447,18 +447,21 @@ def main() -> int:
                 "hello", "hello_app:app", HERE, env, Path(tmp) / "hello.log",
                 options=("-c", str(ROOT / "gunicorn.conf.py"))))
             url = args.database_url
-            hello_app.wait_until_answering("/", {})
-            floor_cookie = {"Cookie": session_cookie(hello_app.port, "/floor/sign-in")}
+            floor_app = servers.enter_context(Gunicorn(
+                "floors", "hello_app:floors", HERE, env, Path(tmp) / "floors.log",
+                options=("-c", str(ROOT / "gunicorn.conf.py"))))
+            floor_app.wait_until_answering("/floor/page", {})
+            floor_cookie = {"Cookie": session_cookie(floor_app.port, "/floor/sign-in")}
             pages = [Page("hello", hello_app, "/", {}),
                      Page("anonymous lesson", lms, args.lesson, {}, url),
                      Page("signed-in lesson", lms, args.lesson, cookie, url),
                      Page("course page", lms, course_path, cookie, url),
                      Page("/me", lms, "/me/", cookie, url),
-                     Page(FLOORS[0], hello_app, "/floor/page", {}),
-                     Page(FLOORS[1], hello_app, "/floor/session", floor_cookie),
-                     Page(FLOORS[2], hello_app, "/floor/session-query", floor_cookie, url)]
+                     Page(FLOORS[0], floor_app, "/floor/page", {}),
+                     Page(FLOORS[1], floor_app, "/floor/session", floor_cookie),
+                     Page(FLOORS[2], floor_app, "/floor/session-query", floor_cookie, url)]
             if args.redis_url:
-                pages.append(Page(FLOORS[3], hello_app, "/floor/session-redis", floor_cookie))
+                pages.append(Page(FLOORS[3], floor_app, "/floor/session-redis", floor_cookie))
             sizes = {page.name: check_answers(page.server, page.path, page.headers)
                      for page in pages}
             for page in pages:

@@ -74,14 +74,12 @@ def main() -> int:
         COOKIE_FILE.write_text(cookie)
     os.environ.update(env)
 
-    from flask import Flask
     from sqlalchemy import event
 
+    from hello_app import app as hello  # the same "hello" lesson_throughput.py serves
     from lms import create_app
     from lms.extensions import db
 
-    hello = Flask("hello")
-    hello.get("/")(lambda: "hello")
     lms = create_app(json.loads(os.environ.get("PROFILE_SETTINGS", "{}")))
     statements: list[str] = []
     backends: set[int] = set()  # the PostgreSQL server processes serving this app
